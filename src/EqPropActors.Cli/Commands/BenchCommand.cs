@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Metrics;
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Randomness;
+using EqPropActors.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EqPropActors.Cli.Commands;
+
+public sealed class BenchSettings : CommandSettings
+{
+    [CommandOption("--engine <ENGINE>")]
+    [Description("Engine to measure: batch (default)")]
+    public string Engine { get; init; } = "batch";
+
+    [CommandOption("--seconds <S>")]
+    [Description("Measuring time per configuration, after warm-up. Default: 3")]
+    public double Seconds { get; init; } = 3;
+
+    [CommandOption("--rule <RULE>")]
+    [Description("vf (default) or ep")]
+    public string Rule { get; init; } = "vf";
+}
+
+/// <summary>
+/// <c>eqprop bench</c>: training throughput of the engines on the reference configurations, in samples per second,
+/// seconds per 60,000-sample epoch and achieved GFLOP/s, next to this machine's measured matrix-multiply rate.
+/// </summary>
+public sealed class BenchCommand : Command<BenchSettings>
+{
+    /// <summary>A careful PyTorch-on-CPU implementation of 784-500-10 (T1=20, T2=4, batch 20) trains about this many
+    /// samples per second on our 2-core machines (figure given in the issue; PyTorch cannot be installed here).</summary>
+    private const double PyTorchReferenceSamplesPerSecond = 13_000;
+
+    private static readonly (int[] Layers, int T1, int T2, int Batch)[] Configurations =
+    [
+        ([784, 500, 10], 20, 4, 20),
+        ([784, 500, 10], 20, 4, 100),
+        ([784, 500, 500, 10], 100, 6, 20),
+    ];
+
+    public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellation)
+    {
+        var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
+        double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
+        AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
+        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
+        foreach (var (layers, t1, t2, batch) in Configurations)
+        {
+            var network = new NetworkSpec(layers);
+            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, cancellation);
+            double gflops = measurement.FlopsPerSecond / 1e9;
+            bool reference = layers.Length == 3 && batch == 20;
+            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine,
+                measurement.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+                (60000 / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
+                gflops.ToString("F1", CultureInfo.InvariantCulture),
+                (100 * gflops / matmul).ToString("F0", CultureInfo.InvariantCulture),
+                reference ? (measurement.SamplesPerSecond / PyTorchReferenceSamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"× PyTorch ref: against {PyTorchReferenceSamplesPerSecond:F0} samples/s, the throughput of a careful PyTorch CPU implementation " +
+            "of the same algorithm measured on this kind of machine (quoted, not measured in this run).");
+        return ExitCodes.Success;
+    }
+
+    public sealed record Measurement(double SamplesPerSecond, double FlopsPerSecond);
+
+    /// <summary>Trains on random inputs (real phases and updates) for a fixed time after a warm-up.</summary>
+    public static Measurement Measure(NetworkSpec network, int freeSteps, int nudgedSteps, int rows, LearningRule rule, double seconds,
+        CancellationToken cancellation = default)
+    {
+        float[] rates = Enumerable.Repeat(0.01f, network.PairCount).ToArray();
+        using var engine = new BatchEngine(network, rows, rates);
+        engine.LoadParameters(WeightInitializer.Create(network.LayerSizes, rule == LearningRule.Ep ? 0 : 90, seed: 1), null);
+        var batch = RandomBatch(network, rows);
+        var plan = MinibatchPlan.Training(freeSteps, nudgedSteps, new RuleApplication(rule, 0.5f, false, 0f));
+        double flopsPerBatch = FlopModel.PerMinibatch(network, rows, plan);
+
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed.TotalSeconds < Math.Min(1, seconds / 3))
+            engine.Run(batch, plan, 0.5f, 1e-3f);
+        long batches = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            engine.Run(batch, plan, 0.5f, 1e-3f);
+            batches++;
+        }
+        double elapsed = clock.Elapsed.TotalSeconds;
+        return new Measurement(batches * rows / elapsed, batches * flopsPerBatch / elapsed);
+    }
+
+    private static Minibatch RandomBatch(NetworkSpec network, int rows)
+    {
+        var batch = new Minibatch(rows, Core.Kernels.Padding.RoundUp(network.InputSize), Core.Kernels.Padding.RoundUp(network.OutputSize)) { Rows = rows };
+        var random = SeedDerivation.Generator(1, "bench-inputs");
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 0; i < network.InputSize; i++)
+                batch.Inputs[r * batch.InputStride + i] = (float)random.NextDouble();
+            batch.Labels[r] = r % network.OutputSize;
+            batch.Targets[r * batch.TargetStride + batch.Labels[r]] = 1f;
+        }
+        return batch;
+    }
+}

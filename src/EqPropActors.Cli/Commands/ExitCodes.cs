@@ -1,0 +1,9 @@
+namespace EqPropActors.Cli.Commands;
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int BadInput = 2;
+    public const int Diverged = 3;
+    public const int Failure = 1;
+}

@@ -1,0 +1,157 @@
+using System.ComponentModel;
+using System.Globalization;
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Training;
+using Spectre.Console.Cli;
+
+namespace EqPropActors.Cli.Commands;
+
+/// <summary>Options that describe the network, its dynamics and the learning rule, shared by every command.</summary>
+public class ModelSettings : CommandSettings
+{
+    [CommandOption("--dataset <NAME>")]
+    [Description("synthetic (embedded, nothing to download), fashion-mnist (apt-get install dataset-fashion-mnist) or mnist (needs --data). Default: synthetic")]
+    public string Dataset { get; init; } = "synthetic";
+
+    [CommandOption("--data <DIR>")]
+    [Description("Folder with the IDX files (train-images-idx3-ubyte[.gz] ...). Default for fashion-mnist: /usr/share/datasets/fashion-mnist")]
+    public string? DataDirectory { get; init; }
+
+    [CommandOption("--train-samples <N>")]
+    [Description("Train on the first N training samples only")]
+    public int? TrainSamples { get; init; }
+
+    [CommandOption("--layers <SIZES>")]
+    [Description("Layer sizes, input first: 784,500,10 or 784,512,512,512,10. Default: 784,500,10")]
+    public string Layers { get; init; } = "784,500,10";
+
+    [CommandOption("--groups-per-layer <N>")]
+    [Description("Split each hidden layer into N neuron groups (the unit an actor owns). Default: 1")]
+    public int GroupsPerLayer { get; init; } = 1;
+
+    [CommandOption("--activation <NAME>")]
+    [Description("hard-sigmoid: ρ(s)=clip(s,0,1) (default); logistic: ρ(s)=1/(1+exp(-4(s-0.5)))")]
+    public string Activation { get; init; } = "hard-sigmoid";
+
+    [CommandOption("--rho-prime")]
+    [Description("Use the EP-2017 dynamics ds/dt = ρ'(s)(Wρ+b) − s instead of the VF dynamics ds/dt = Wρ+b − s")]
+    public bool RhoPrime { get; init; }
+
+    [CommandOption("--rule <RULE>")]
+    [Description("vf: the VF rule, independent forward and feedback weights (default); ep: symmetric EP, tied weights")]
+    public string Rule { get; init; } = "vf";
+
+    [CommandOption("--init-angle <DEG>")]
+    [Description("Initial angle between W_ff and W_fbᵀ: 0 = symmetric, 90 = independent. Default: 90 for vf (must be 0 for ep)")]
+    public double? InitAngle { get; init; }
+
+    [CommandOption("--dt <EPS>")]
+    [Description("Euler step ε of the leaky integration. Default: 0.5")]
+    public float? Dt { get; init; }
+
+    [CommandOption("--T1 <STEPS>")]
+    [Description("Free-phase steps. Default by depth: 20 (1 hidden layer), 100 (2), 500 (3 or more)")]
+    public int? FreeSteps { get; init; }
+
+    [CommandOption("--T2 <STEPS>")]
+    [Description("Nudged-phase steps, starting from the free fixed point. Default by depth: 4, 6, 8")]
+    public int? NudgedSteps { get; init; }
+
+    [CommandOption("--beta <BETA>")]
+    [Description("Nudging strength β. Default: 0.5")]
+    public float? Beta { get; init; }
+
+    [CommandOption("--random-sign")]
+    [Description("Draw the sign of β at random for every minibatch")]
+    public bool RandomSign { get; init; }
+
+    [CommandOption("--third-phase")]
+    [Description("Centered estimate: a third phase at −β, update from (s^{+β} − s^{−β})/(2β) (Laborieux et al. 2021)")]
+    public bool ThirdPhase { get; init; }
+
+    [CommandOption("--tolerance <R>")]
+    [Description("A phase has converged when ‖s_T − s_{T−1}‖/dt ≤ R per sample; others are counted as non-converged. Default: 0.001")]
+    public float? Tolerance { get; init; }
+
+    [CommandOption("--lrs <RATES>")]
+    [Description("Learning rate per layer pair, bottom first (one per weight layer), e.g. 0.1,0.05")]
+    public string? LearningRates { get; init; }
+
+    [CommandOption("--momentum <M>")]
+    [Description("SGD momentum (v ← m v + ΔW/α; W ← W + α v). Default: 0")]
+    public float? Momentum { get; init; }
+
+    [CommandOption("--batch-size <N>")]
+    [Description("Minibatch size. Default: 20")]
+    public int? BatchSize { get; init; }
+
+    [CommandOption("--epochs <N>")]
+    [Description("Training epochs. Default: 1")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("--seed <SEED>")]
+    [Description("Run seed; every random choice derives from it. Default: 1")]
+    public int Seed { get; init; } = 1;
+
+    [CommandOption("--persistent")]
+    [Description("Persistent particles: start each sample's free phase from its previous free fixed point")]
+    public bool Persistent { get; init; }
+
+    [CommandOption("--engine <ENGINE>")]
+    [Description("batch: the synchronous vectorized baseline (default)")]
+    public string Engine { get; init; } = "batch";
+
+    /// <summary>Turns the options into a fully resolved configuration (defaults per depth filled in).</summary>
+    public TrainingConfig ToConfig()
+    {
+        var layers = NetworkSpec.ParseLayers(Layers).ToArray();
+        var rule = ParseChoice(Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
+        var defaults = DepthDefaults.For(layers.Length - 2);
+        var config = new TrainingConfig
+        {
+            Dataset = Dataset,
+            DataDirectory = DataDirectory,
+            TrainSamples = TrainSamples,
+            Layers = layers,
+            GroupsPerHiddenLayer = GroupsPerLayer,
+            Activation = ParseChoice(Activation, "--activation", ("hard-sigmoid", Core.Network.Activation.HardSigmoid), ("logistic", Core.Network.Activation.Logistic)),
+            Form = RhoPrime ? DynamicsForm.RhoPrime : DynamicsForm.Vf,
+            Rule = rule,
+            InitAngleDegrees = InitAngle ?? (rule == LearningRule.Ep ? 0 : 90),
+            Seed = Seed,
+            Dt = Dt ?? defaults.Dt,
+            FreeSteps = FreeSteps ?? defaults.FreeSteps,
+            NudgedSteps = NudgedSteps ?? defaults.NudgedSteps,
+            Beta = Beta ?? defaults.Beta,
+            RandomSign = RandomSign,
+            ThirdPhase = ThirdPhase,
+            Tolerance = Tolerance ?? 1e-3f,
+            LearningRates = LearningRates is null ? defaults.LearningRates(layers.Length - 1) : ParseRates(LearningRates),
+            Momentum = Momentum ?? defaults.Momentum,
+            BatchSize = BatchSize ?? defaults.BatchSize,
+            Epochs = Epochs ?? 1,
+            PersistentParticles = Persistent,
+            Engine = ParseChoice(Engine, "--engine", ("batch", "batch")),
+        };
+        config.Validate();
+        return config;
+    }
+
+    internal static T ParseChoice<T>(string value, string option, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, choice) in choices)
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase))
+                return choice;
+        throw new ConfigurationException($"{option}: '{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
+    }
+
+    internal static float[] ParseRates(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var rates = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out rates[i]))
+                throw new ConfigurationException($"--lrs: '{parts[i]}' is not a number (expected e.g. 0.1,0.05)");
+        return rates;
+    }
+}

@@ -1,0 +1,45 @@
+using EqPropActors.Cli.Commands;
+using EqPropActors.Core.Data;
+using EqPropActors.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EqPropActors.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("eqprop");
+            config.CaseSensitivity(CaseSensitivity.None);
+            config.PropagateExceptions();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train with Equilibrium Propagation (free phase, nudged phase, local update) and write a run folder")
+                .WithExample("train")
+                .WithExample("train", "--dataset", "fashion-mnist", "--layers", "784,500,10", "--rule", "vf", "--init-angle", "90", "--epochs", "20", "--out", "runs/fmnist-vf")
+                .WithExample("train", "--resume", "runs/fmnist-vf", "--epochs", "30");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Measure training throughput (samples/s, GFLOP/s) against the machine's matrix-multiply rate");
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            AnsiConsole.MarkupLine("[yellow]cancelled[/]");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static bool IsBadInput(Exception e) => e is ConfigurationException or DataFormatException or FormatException
+        or IOException or UnauthorizedAccessException or InvalidDataException or CommandAppException or ArgumentException;
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Cli.Reporting;
+
+/// <summary>Shows progress and, after every epoch, writes metrics, checkpoints and plots to the run folder.</summary>
+public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<EpochMetrics> history) : ITrainingObserver
+{
+    private int _startedEpoch;
+
+    public ProgressDisplay? Display { get; set; }
+
+    public void MinibatchCompleted(int epoch, int samplesDone, int samplesTotal)
+    {
+        if (_startedEpoch != epoch)
+        {
+            _startedEpoch = epoch;
+            Display?.StartEpoch(epoch, samplesTotal);
+        }
+        Display?.Advance(samplesDone);
+    }
+
+    public void EvaluationStarted(int epoch) => Display?.Evaluating();
+
+    public void EpochCompleted(EpochMetrics metrics, TrainingState state)
+    {
+        bool best = history.Count == 0 || metrics.TestError < history.Min(m => m.TestError);
+        history.Add(metrics);
+        if (run is not null)
+        {
+            run.WriteCheckpoint(state, config, best);
+            run.WriteMetrics(history);
+            RunPlots.Write(run, history);
+        }
+        Display?.EndEpoch(Describe(metrics));
+    }
+
+    public static string Describe(EpochMetrics m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string angles = m.WeightAnglesDegrees.Length == 0 ? "" :
+            " angle(W_ff,W_fbᵀ) " + string.Join('/', m.WeightAnglesDegrees.Select(a => a.ToString("F1", c))) + "°";
+        return string.Create(c, $"train err {100 * m.TrainError:F2}% test err {100 * m.TestError:F2}% loss {m.TestLoss:F4}{angles} " +
+            $"non-conv {m.FreeNonConverged}/{m.NudgedNonConverged} {m.Seconds:F1}s {m.SamplesPerSecond:F0}/s");
+    }
+}

@@ -1,0 +1,62 @@
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Core.Checkpoints;
+
+/// <summary>
+/// A training state as a NumPy .npz archive, so Python users can open it with numpy.load: full unpadded weight
+/// matrices named Wff{l} [n_{l−1} × n_l], Wfb{l} [n_{l+1} × n_l] and b{l}; optimizer velocities prefixed
+/// "velocity_"; and the scalars completed_epochs and seed and the array layer_sizes.
+/// </summary>
+public static class Checkpoint
+{
+    public static void Save(string path, TrainingState state, int seed)
+    {
+        var arrays = new List<NpyArray>
+        {
+            new("layer_sizes", [state.Weights.LayerSizes.Count], state.Weights.LayerSizes.ToArray()),
+            NpyArray.Scalar("completed_epochs", state.CompletedEpochs),
+            NpyArray.Scalar("seed", seed),
+        };
+        AddTensors(arrays, state.Weights, "");
+        if (state.Velocity is not null)
+            AddTensors(arrays, state.Velocity, "velocity_");
+        NpzArchive.Write(path, arrays);
+    }
+
+    /// <summary>Loads a checkpoint and checks it against the layer sizes the run expects.</summary>
+    public static TrainingState Load(string path, IReadOnlyList<int> expectedLayers)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
+        var archive = NpzArchive.Read(path);
+        int[] layers = archive["layer_sizes"].AsInt32();
+        if (!layers.SequenceEqual(expectedLayers))
+            throw new InvalidDataException($"checkpoint '{path}' is for layers {string.Join(',', layers)}, not {string.Join(',', expectedLayers)}");
+        var weights = ReadTensors(archive, path, layers, "");
+        var velocity = archive.Contains("velocity_Wff1") ? ReadTensors(archive, path, layers, "velocity_") : null;
+        return new TrainingState(archive["completed_epochs"].ScalarValue<int>(), weights, velocity);
+    }
+
+    private static void AddTensors(List<NpyArray> arrays, ParameterSet set, string prefix)
+    {
+        foreach (var (name, values, rows, columns) in set.Tensors())
+            arrays.Add(rows == 1 && name.StartsWith('b')
+                ? new NpyArray(prefix + name, [columns], values)
+                : new NpyArray(prefix + name, [rows, columns], values));
+    }
+
+    private static ParameterSet ReadTensors(NpzArchive archive, string path, int[] layers, string prefix)
+    {
+        var set = ParameterSet.Zeros(layers);
+        foreach (var (name, values, rows, columns) in set.Tensors())
+        {
+            var array = archive[prefix + name];
+            int[] expectedShape = name.StartsWith('b') ? [columns] : [rows, columns];
+            if (!array.Shape.SequenceEqual(expectedShape))
+                throw new InvalidDataException($"checkpoint '{path}': {prefix}{name} has shape ({string.Join(',', array.Shape)}), expected ({string.Join(',', expectedShape)})");
+            array.AsFloat32().CopyTo(values, 0);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,275 @@
+using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Core.Dynamics;
+
+/// <summary>
+/// One neuron group with everything it owns: its state for the current minibatch block, its incoming synapses and
+/// biases, and its snapshots at the end of each phase. Every engine steps groups through these methods only.
+/// The clamped input layer is a group too: it never steps, it only provides ρ(x).
+/// </summary>
+public sealed class NeuronGroup
+{
+    private readonly float[][] _states = new float[2][];
+    private readonly float[][] _rates = new float[2][];
+    private readonly float[] _drive;
+    private readonly float[] _constantDrive;
+    private readonly float[] _stepSquaredNorms;
+    private readonly float[] _postsynapticFactor;
+    private readonly float[] _ones;
+    private int _current;
+
+    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates)
+    {
+        Network = network;
+        Spec = spec;
+        MaxRows = maxRows;
+        int buffer = maxRows * Stride;
+        bool ratesAreStates = network.Activation == Activation.HardSigmoid;
+        for (int i = 0; i < 2; i++)
+        {
+            _states[i] = new float[buffer];
+            _rates[i] = ratesAreStates ? _states[i] : new float[buffer];
+        }
+        PhaseStates = new float[PhaseSlot.Count * buffer];
+        PhaseRates = ratesAreStates ? PhaseStates : new float[PhaseSlot.Count * buffer];
+        _drive = new float[buffer];
+        _constantDrive = new float[buffer];
+        _stepSquaredNorms = new float[maxRows];
+        _postsynapticFactor = new float[2 * buffer];
+        // A column of ones as the "presynaptic rate" of the bias, so biases learn through the same kernel.
+        _ones = new float[2 * maxRows * Padding.Lanes];
+        for (int r = 0; r < 2 * maxRows; r++)
+            _ones[r * Padding.Lanes] = 1f;
+
+        Bias = new float[Stride];
+        var incoming = new List<IncomingBlock>();
+        if (spec.Layer > 0)
+        {
+            foreach (var source in network.GroupsOf(spec.Layer - 1))
+                incoming.Add(new IncomingBlock(source, spec, fromBelow: true, learningRates[spec.Layer - 1]));
+            if (spec.Layer < network.OutputLayer)
+                foreach (var source in network.GroupsOf(spec.Layer + 1))
+                    incoming.Add(new IncomingBlock(source, spec, fromBelow: false, learningRates[spec.Layer]));
+            BiasLearningRate = learningRates[spec.Layer - 1];
+        }
+        Incoming = incoming;
+        Targets = spec.Layer == network.OutputLayer ? new float[buffer] : [];
+    }
+
+    public NetworkSpec Network { get; }
+    public GroupSpec Spec { get; }
+    public int MaxRows { get; }
+    public int Stride => Spec.PaddedSize;
+    public int Rows { get; private set; }
+    public bool IsClamped => Spec.Layer == 0;
+    public bool IsOutput => Spec.Layer == Network.OutputLayer;
+
+    /// <summary>Forward sources first (in group order), then feedback sources: the order of the drive's sum.</summary>
+    public IReadOnlyList<IncomingBlock> Incoming { get; }
+
+    public float[] Bias { get; }
+    public float[]? BiasVelocity { get; private set; }
+    internal float[]? BiasEstimate { get; private set; }
+    public float BiasLearningRate { get; }
+
+    public float[] States => _states[_current];
+    public float[] Rates => _rates[_current];
+    public float[] PhaseStates { get; }
+    public float[] PhaseRates { get; }
+    public float[] Targets { get; }
+
+    /// <summary>‖s' − s‖² per row from the last step that asked for it.</summary>
+    public ReadOnlySpan<float> StepSquaredNorms => _stepSquaredNorms.AsSpan(0, Rows);
+
+    public Span<float> PhaseStatesOf(int slot) => PhaseStates.AsSpan(slot * Rows * Stride, Rows * Stride);
+    public Span<float> PhaseRatesOf(int slot) => PhaseRates.AsSpan(slot * Rows * Stride, Rows * Stride);
+
+    /// <summary>
+    /// Starts a minibatch block of <paramref name="rows"/> samples. For the input group <paramref name="values"/> are
+    /// the clamped inputs; for the output group, the one-hot targets; otherwise ignored. States start at zero unless
+    /// the engine restores persistent particles afterwards.
+    /// </summary>
+    public void BeginMinibatch(int rows, ReadOnlySpan<float> values)
+    {
+        if (rows < 1 || rows > MaxRows)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"group {Spec.Name} holds 1..{MaxRows} rows");
+        Rows = rows;
+        _current = 0;
+        int length = rows * Stride;
+        if (IsClamped)
+        {
+            values[..length].CopyTo(_states[0]);
+            GroupKernel.ComputeRates(Network.Activation, _states[0], _rates[0], rows, Stride, Spec.Size);
+            for (int slot = 0; slot < PhaseSlot.Count; slot++)
+                _rates[0].AsSpan(0, length).CopyTo(PhaseRatesOf(slot));
+            return;
+        }
+        Array.Clear(_states[0], 0, length);
+        RefreshRates();
+        if (IsOutput)
+            values[..length].CopyTo(Targets);
+    }
+
+    /// <summary>Replaces the current states (persistent particles, or a nudged phase restarting from s⁰).</summary>
+    public void SetStates(ReadOnlySpan<float> states)
+    {
+        states[..(Rows * Stride)].CopyTo(_states[_current]);
+        RefreshRates();
+    }
+
+    /// <summary>Starts from a full layer's states ([rows × layerSize], unpadded), e.g. persistent particles.</summary>
+    public void SetStatesFromLayer(ReadOnlySpan<float> layerStates, int layerSize)
+    {
+        var states = _states[_current];
+        for (int r = 0; r < Rows; r++)
+            layerStates.Slice(r * layerSize + Spec.Offset, Spec.Size).CopyTo(states.AsSpan(r * Stride));
+        RefreshRates();
+    }
+
+    /// <summary>Writes this group's part of a phase's end states into a full layer's [rows × layerSize] array.</summary>
+    public void CopyPhaseStatesToLayer(int slot, Span<float> layerStates, int layerSize)
+    {
+        var states = PhaseStatesOf(slot);
+        for (int r = 0; r < Rows; r++)
+            states.Slice(r * Stride, Spec.Size).CopyTo(layerStates.Slice(r * layerSize + Spec.Offset));
+    }
+
+    /// <summary>
+    /// The part of the drive that cannot change during the minibatch's phases: the bias, then the contribution of
+    /// the clamped input. The input and the weights stay fixed until the update, so it is computed once per
+    /// minibatch (vfep.md: "compute it once per phase, not once per step"; here even once for all phases).
+    /// Needs the input group's rates wired into <see cref="IncomingBlock.SourceRates"/>.
+    /// </summary>
+    public void PrepareConstantDrive()
+    {
+        if (IsClamped)
+            return;
+        for (int r = 0; r < Rows; r++)
+            Bias.CopyTo(_constantDrive, r * Stride);
+        foreach (var block in Incoming)
+            if (block.Source.Layer == 0)
+                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
+                    _constantDrive, Stride, Rows, block.Source.Size, Stride);
+    }
+
+    /// <summary>
+    /// One Jacobi step: the drive from every non-clamped source's rates at the previous step (as wired into
+    /// <see cref="IncomingBlock.SourceRates"/>), then the projected Euler step. The sum's order (constant part,
+    /// forward sources, feedback sources, each in unit order) is the same in every engine.
+    /// </summary>
+    public void Step(float dt, float beta, bool measureStep)
+    {
+        if (IsClamped)
+            return;
+        int length = Rows * Stride;
+        _constantDrive.AsSpan(0, length).CopyTo(_drive);
+        foreach (var block in Incoming)
+            if (block.Source.Layer != 0)
+                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
+                    _drive, Stride, Rows, block.Source.Size, Stride);
+
+        int next = 1 - _current;
+        var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
+        GroupKernel.Integrate(step, _drive, _states[_current], _rates[_current], _states[next], Targets,
+            measureStep ? _stepSquaredNorms : Span<float>.Empty);
+        _current = next;
+        RefreshRates();
+    }
+
+    /// <summary>Keeps the states (and rates) reached at the end of a phase in <paramref name="slot"/>.</summary>
+    public void EndPhase(int slot)
+    {
+        if (IsClamped)
+            return;
+        _states[_current].AsSpan(0, Rows * Stride).CopyTo(PhaseStatesOf(slot));
+        if (!ReferenceEquals(PhaseRates, PhaseStates))
+            _rates[_current].AsSpan(0, Rows * Stride).CopyTo(PhaseRatesOf(slot));
+    }
+
+    /// <summary>
+    /// The local learning rule (vfep.md, "Learning rules") applied to every synapse and bias this group owns.
+    /// VF: ΔW_pj = α ρ(s_p⁰)(s_j^β − s_j⁰)/β (centered: (s_j^{+β} − s_j^{−β})/(2β)).
+    /// Symmetric EP: ΔW_pj = α (ρ_p^β ρ_j^β − ρ_p⁰ ρ_j⁰)/β, summed as one outer product over the stacked rows
+    /// [ρ⁰; ρ^β] × [−ρ⁰; ρ^β], so the replica of a tied matrix that the other layer holds receives the
+    /// bit-identical (transposed) update.
+    /// Both are averaged over the minibatch. With <paramref name="intoEstimate"/> the result ΔW/α goes to scratch
+    /// buffers instead of the weights (for the gradient check).
+    /// </summary>
+    public void ApplyLearningRule(in RuleApplication rule, bool intoEstimate = false)
+    {
+        if (IsClamped)
+            return;
+        int length = Rows * Stride;
+        bool centered = rule.Centered;
+        int positive = PhaseSlot.Positive * length;
+        int baseline = (centered ? PhaseSlot.Negative : PhaseSlot.Free) * length;
+        float phaseSpan = centered ? 2f * rule.SignedBeta : rule.SignedBeta;
+        int factorRows, presynapticSlot;
+        if (rule.Rule == LearningRule.Vf)
+        {
+            GroupKernel.Subtract(PhaseStates.AsSpan(positive), PhaseStates.AsSpan(baseline), _postsynapticFactor, length);
+            factorRows = Rows;
+            presynapticSlot = PhaseSlot.Free;
+        }
+        else
+        {
+            // Stacked rows in slot order: centered [ρ^{+β}; −ρ^{−β}], one-sided [−ρ⁰; ρ^β].
+            if (centered)
+            {
+                PhaseRates.AsSpan(positive, length).CopyTo(_postsynapticFactor);
+                GroupKernel.Negate(PhaseRates.AsSpan(baseline), _postsynapticFactor.AsSpan(length), length);
+            }
+            else
+            {
+                GroupKernel.Negate(PhaseRates.AsSpan(baseline), _postsynapticFactor, length);
+                PhaseRates.AsSpan(positive, length).CopyTo(_postsynapticFactor.AsSpan(length));
+            }
+            factorRows = 2 * Rows;
+            presynapticSlot = centered ? PhaseSlot.Positive : PhaseSlot.Free;
+        }
+        float gradScale = 1f / (phaseSpan * Rows);
+
+        foreach (var block in Incoming)
+        {
+            int sourceStride = block.Source.PaddedSize;
+            var presynaptic = block.SourcePhaseRates.AsSpan(presynapticSlot * Rows * sourceStride, factorRows * sourceStride);
+            ApplyOuterProduct(presynaptic, sourceStride, factorRows, block.Source.Size,
+                intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
+                intoEstimate ? Span<float>.Empty : VelocityFor(rule, block),
+                gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate);
+        }
+        ApplyOuterProduct(_ones, Padding.Lanes, factorRows, 1,
+            intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
+            intoEstimate ? Span<float>.Empty : BiasVelocityFor(rule),
+            gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate);
+    }
+
+    private void ApplyOuterProduct(ReadOnlySpan<float> presynaptic, int presynapticStride, int rows, int presynapticUnits,
+        Span<float> weights, Span<float> velocity, float gradScale, float momentum, float learningRate) =>
+        DenseKernels.ApplyOuterProductUpdate(presynaptic, presynapticStride, _postsynapticFactor, Stride, rows, presynapticUnits, Stride,
+            weights, Stride, velocity, gradScale, momentum, learningRate);
+
+    private static float[] ClearedEstimate(float[] estimate)
+    {
+        Array.Clear(estimate);
+        return estimate;
+    }
+
+    private static Span<float> VelocityFor(in RuleApplication rule, IncomingBlock block) =>
+        rule.Momentum == 0f ? Span<float>.Empty : block.EnsureVelocity();
+
+    private Span<float> BiasVelocityFor(in RuleApplication rule) =>
+        rule.Momentum == 0f ? Span<float>.Empty : EnsureBiasVelocity();
+
+    internal float[] EnsureBiasVelocity() => BiasVelocity ??= new float[Stride];
+
+    private void RefreshRates()
+    {
+        if (!ReferenceEquals(_rates[_current], _states[_current]))
+            GroupKernel.ComputeRates(Network.Activation, _states[_current], _rates[_current], Rows, Stride, Spec.Size);
+    }
+}
+
+/// <summary>What the learning rule needs to know about the minibatch's phases and the optimizer.</summary>
+public readonly record struct RuleApplication(LearningRule Rule, float SignedBeta, bool Centered, float Momentum);

@@ -1,0 +1,141 @@
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Core.Engines;
+
+/// <summary>
+/// The synchronous baseline: every group steps in lockstep over the whole minibatch in one process (Jacobi:
+/// each group reads the rates its sources had at the previous step). Allocation-free inside the relaxation loop.
+/// </summary>
+public sealed class BatchEngine : IEngine
+{
+    private readonly NeuronGroup[] _groups;
+    private readonly float[] _sampleSquaredSteps;
+
+    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates)
+    {
+        if (learningRates.Count != network.PairCount)
+            throw new ArgumentException($"expected {network.PairCount} learning rates (one per layer pair), got {learningRates.Count}", nameof(learningRates));
+        Network = network;
+        MaxRows = maxRows;
+        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates)).ToArray();
+        _sampleSquaredSteps = new float[maxRows];
+        foreach (var group in _groups)
+            foreach (var block in group.Incoming)
+                block.SourcePhaseRates = _groups[block.Source.Id].PhaseRates;
+    }
+
+    public NetworkSpec Network { get; }
+    public int MaxRows { get; }
+    public IReadOnlyList<NeuronGroup> Groups => _groups;
+
+    public void LoadParameters(ParameterSet weights, ParameterSet? velocity)
+    {
+        foreach (var group in _groups)
+            GroupParameterMapping.Load(group, weights, velocity);
+    }
+
+    public ParameterSet ExportWeights()
+    {
+        var weights = ParameterSet.Zeros(Network.LayerSizes);
+        foreach (var group in _groups)
+            GroupParameterMapping.Store(group, weights, null);
+        return weights;
+    }
+
+    public ParameterSet? ExportVelocity()
+    {
+        if (_groups.All(g => g.BiasVelocity is null))
+            return null;
+        var weights = ParameterSet.Zeros(Network.LayerSizes);
+        var velocity = ParameterSet.Zeros(Network.LayerSizes);
+        foreach (var group in _groups)
+            GroupParameterMapping.Store(group, weights, velocity);
+        return velocity;
+    }
+
+    public ParameterSet ExportEstimate()
+    {
+        var estimate = ParameterSet.Zeros(Network.LayerSizes);
+        foreach (var group in _groups)
+            GroupParameterMapping.StoreEstimate(group, estimate);
+        return estimate;
+    }
+
+    public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
+    {
+        int rows = batch.Rows;
+        foreach (var group in _groups)
+        {
+            var values = group.IsClamped ? batch.Inputs : group.IsOutput ? batch.Targets : [];
+            group.BeginMinibatch(rows, values);
+        }
+        foreach (var group in _groups)
+        {
+            WireCurrentRates(group);
+            group.PrepareConstantDrive();
+        }
+        if (batch.Particles is { } particles)
+            foreach (var group in _groups)
+                if (!group.IsClamped)
+                    group.SetStatesFromLayer(particles[group.Spec.Layer], Network.LayerSizes[group.Spec.Layer]);
+
+        var convergence = new PhaseConvergence[plan.Phases.Count];
+        for (int i = 0; i < plan.Phases.Count; i++)
+            convergence[i] = RunPhase(plan.Phases[i], rows, dt, tolerance);
+
+        if (batch.Particles is { } updated)
+            foreach (var group in _groups)
+                if (!group.IsClamped)
+                    group.CopyPhaseStatesToLayer(PhaseSlot.Free, updated[group.Spec.Layer], Network.LayerSizes[group.Spec.Layer]);
+
+        if (plan.Update != UpdateMode.None)
+            foreach (var group in _groups)
+                group.ApplyLearningRule(plan.Rule, intoEstimate: plan.Update == UpdateMode.EstimateOnly);
+
+        var output = _groups[^1];
+        var (loss, errors) = OutputScoring.Score(output.PhaseStatesOf(PhaseSlot.Free), output.Stride, output.Spec.Size,
+            batch.Targets, batch.TargetStride, batch.Labels, rows);
+        return new MinibatchReport(rows, loss, errors, convergence);
+    }
+
+    private PhaseConvergence RunPhase(Phase phase, int rows, float dt, float tolerance)
+    {
+        if (phase.StartFromFreeFixedPoint)
+            foreach (var group in _groups)
+                if (!group.IsClamped)
+                    group.SetStates(group.PhaseStatesOf(PhaseSlot.Free));
+        for (int t = 0; t < phase.Steps; t++)
+        {
+            bool last = t == phase.Steps - 1;
+            foreach (var group in _groups)
+                WireCurrentRates(group);
+            foreach (var group in _groups)
+                group.Step(dt, phase.Beta, measureStep: last);
+        }
+        foreach (var group in _groups)
+            group.EndPhase(phase.Slot);
+        return phase.Steps == 0 ? new PhaseConvergence(phase.Name, 0, 0, 0) : Convergence(phase.Name, rows, dt, tolerance);
+    }
+
+    /// <summary>Points every block at its source's rates of the current step, before any group advances (Jacobi).</summary>
+    private void WireCurrentRates(NeuronGroup group)
+    {
+        foreach (var block in group.Incoming)
+            block.SourceRates = _groups[block.Source.Id].Rates;
+    }
+
+    private PhaseConvergence Convergence(string phase, int rows, float dt, float tolerance)
+    {
+        var perSample = _sampleSquaredSteps.AsSpan(0, rows);
+        perSample.Clear();
+        foreach (var group in _groups)
+            if (!group.IsClamped)
+                System.Numerics.Tensors.TensorPrimitives.Add(perSample, group.StepSquaredNorms, perSample);
+        return PhaseConvergence.FromSquaredSteps(phase, perSample, dt, tolerance);
+    }
+
+    public void Dispose()
+    {
+    }
+}

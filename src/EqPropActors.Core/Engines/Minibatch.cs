@@ -1,0 +1,36 @@
+namespace EqPropActors.Core.Engines;
+
+/// <summary>
+/// A minibatch as the engines consume it: clamped inputs [rows × input stride], one-hot targets
+/// [rows × output stride] (strides padded, padding zero), and the labels. Buffers are reused between minibatches.
+/// </summary>
+public sealed class Minibatch
+{
+    public Minibatch(int maxRows, int inputStride, int targetStride)
+    {
+        MaxRows = maxRows;
+        InputStride = inputStride;
+        TargetStride = targetStride;
+        Inputs = new float[maxRows * inputStride];
+        Targets = new float[maxRows * targetStride];
+        Labels = new int[maxRows];
+        SampleIndices = new int[maxRows];
+    }
+
+    public int MaxRows { get; }
+    public int Rows { get; set; }
+    public int InputStride { get; }
+    public int TargetStride { get; }
+    public float[] Inputs { get; }
+    public float[] Targets { get; }
+    public int[] Labels { get; }
+
+    /// <summary>Which samples of the data set the rows are (for persistent particles).</summary>
+    public int[] SampleIndices { get; }
+
+    /// <summary>
+    /// Persistent particles (EP 2017): when set, per layer l ≥ 1 a [rows × n_l] array of states that the free phase
+    /// starts from, overwritten with the free fixed point reached. Null: every free phase starts from zero.
+    /// </summary>
+    public float[][]? Particles { get; set; }
+}

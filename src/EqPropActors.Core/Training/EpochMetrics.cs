@@ -1,0 +1,27 @@
+namespace EqPropActors.Core.Training;
+
+/// <summary>One row of metrics.csv: how an epoch went.</summary>
+public sealed record EpochMetrics
+{
+    public required int Epoch { get; init; }
+
+    /// <summary>Error and loss of the free phase of each training minibatch, measured before its update.</summary>
+    public required double TrainError { get; init; }
+    public required double TrainLoss { get; init; }
+    public required double TestError { get; init; }
+    public required double TestLoss { get; init; }
+
+    /// <summary>Angle between W_ff and W_fbᵀ per layer pair 2..L, in degrees (the paper's weight alignment).</summary>
+    public required double[] WeightAnglesDegrees { get; init; }
+
+    /// <summary>Samples whose free phase ended with a residual above the tolerance (training set).</summary>
+    public required int FreeNonConverged { get; init; }
+
+    /// <summary>Samples whose nudged phase(s) ended with a residual above the tolerance.</summary>
+    public required int NudgedNonConverged { get; init; }
+
+    public required double MeanFreeResidual { get; init; }
+    public required double MeanNudgedResidual { get; init; }
+    public required double Seconds { get; init; }
+    public required double SamplesPerSecond { get; init; }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace EqPropActors.Core.Training;
+
+/// <summary>metrics.csv: one row per epoch, invariant culture, a header naming every column.</summary>
+public static class MetricsCsv
+{
+    public static string Format(IReadOnlyList<EpochMetrics> rows)
+    {
+        int pairsWithFeedback = rows.Count == 0 ? 0 : rows[0].WeightAnglesDegrees.Length;
+        var text = new StringBuilder();
+        text.Append("epoch,train_error,train_loss,test_error,test_loss");
+        for (int i = 0; i < pairsWithFeedback; i++)
+            text.Append(CultureInfo.InvariantCulture, $",angle_pair{i + 2}_deg");
+        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,seconds,samples_per_second");
+        foreach (var row in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{row.Epoch},{row.TrainError:R},{row.TrainLoss:R},{row.TestError:R},{row.TestLoss:R}");
+            foreach (double angle in row.WeightAnglesDegrees)
+                text.Append(CultureInfo.InvariantCulture, $",{angle:R}");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Seconds:R},{row.SamplesPerSecond:R}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Reads back what <see cref="Format"/> wrote (used when a run is resumed).</summary>
+    public static List<EpochMetrics> Parse(string text, string path)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0)
+            return [];
+        var header = lines[0].Split(',');
+        int angles = header.Count(h => h.StartsWith("angle_pair", StringComparison.Ordinal));
+        int expected = 5 + angles + 6;
+        var rows = new List<EpochMetrics>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var cells = lines[i].Split(',');
+            if (cells.Length != expected)
+                throw new FormatException($"{path}: line {i + 1} has {cells.Length} columns, expected {expected} as in its header");
+            double D(int c) => double.Parse(cells[c], CultureInfo.InvariantCulture);
+            int I(int c) => int.Parse(cells[c], CultureInfo.InvariantCulture);
+            int after = 5 + angles;
+            rows.Add(new EpochMetrics
+            {
+                Epoch = I(0),
+                TrainError = D(1),
+                TrainLoss = D(2),
+                TestError = D(3),
+                TestLoss = D(4),
+                WeightAnglesDegrees = Enumerable.Range(5, angles).Select(D).ToArray(),
+                FreeNonConverged = I(after),
+                NudgedNonConverged = I(after + 1),
+                MeanFreeResidual = D(after + 2),
+                MeanNudgedResidual = D(after + 3),
+                Seconds = D(after + 4),
+                SamplesPerSecond = D(after + 5),
+            });
+        }
+        return rows;
+    }
+}

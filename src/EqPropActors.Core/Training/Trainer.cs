@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using EqPropActors.Core.Data;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Randomness;
+
+namespace EqPropActors.Core.Training;
+
+/// <summary>
+/// Epochs of minibatch training and evaluation, driving any <see cref="IEngine"/> the same way. Every random
+/// choice (shuffling, the sign of β) is derived from the run seed and the epoch, so a run resumed from the
+/// checkpoint of epoch k continues exactly as the uninterrupted run would have.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainingConfig _config;
+    private readonly DataSplit _data;
+    private readonly IEngine _engine;
+    private readonly ITrainingObserver _observer;
+    private readonly Minibatch _batch;
+    private float[][]? _particles;
+    private float[][]? _gathered;
+
+    public Trainer(TrainingConfig config, DataSplit data, IEngine engine, ITrainingObserver observer)
+    {
+        _config = config;
+        _data = data;
+        _engine = engine;
+        _observer = observer;
+        var network = engine.Network;
+        if (data.Train.FeatureCount != network.InputSize)
+            throw new ConfigurationException($"--layers starts with {network.InputSize} input units but data set '{data.Train.Name}' has {data.Train.FeatureCount} features per sample");
+        if (data.Train.ClassCount != network.OutputSize)
+            throw new ConfigurationException($"--layers ends with {network.OutputSize} output units but data set '{data.Train.Name}' has {data.Train.ClassCount} classes");
+        if (Math.Max(config.BatchSize, config.EvaluationBatchSize) > engine.MaxRows)
+            throw new ConfigurationException($"the engine holds {engine.MaxRows} rows, fewer than the batch size {Math.Max(config.BatchSize, config.EvaluationBatchSize)}");
+        _batch = new Minibatch(engine.MaxRows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize));
+    }
+
+    /// <summary>Runs epochs <paramref name="start"/>.CompletedEpochs + 1 .. config.Epochs.</summary>
+    public IReadOnlyList<EpochMetrics> Run(TrainingState start, CancellationToken cancellation = default)
+    {
+        _engine.LoadParameters(start.Weights, start.Velocity);
+        var history = new List<EpochMetrics>();
+        for (int epoch = start.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
+        {
+            var metrics = TrainEpoch(epoch, cancellation);
+            var weights = _engine.ExportWeights();
+            if (!weights.IsFinite(out string? bad))
+                throw new TrainingDivergedException($"epoch {epoch}: weights {bad} contain NaN or infinity after training");
+            history.Add(metrics);
+            _observer.EpochCompleted(metrics, new TrainingState(epoch, weights, _engine.ExportVelocity()));
+        }
+        return history;
+    }
+
+    private EpochMetrics TrainEpoch(int epoch, CancellationToken cancellation)
+    {
+        var train = _data.Train;
+        var clock = Stopwatch.StartNew();
+        int[] order = ShuffledOrder(train.Count, epoch);
+        var signs = SeedDerivation.Generator(_config.Seed, "beta-sign", epoch);
+        var totals = new EpochTotals();
+        int batches = (train.Count + _config.BatchSize - 1) / _config.BatchSize;
+        for (int b = 0; b < batches; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            int first = b * _config.BatchSize;
+            int rows = Math.Min(_config.BatchSize, train.Count - first);
+            LoadRows(train, order.AsSpan(first, rows), withParticles: _config.PersistentParticles);
+            float signedBeta = _config.RandomSign && signs.Next(2) == 0 ? -_config.Beta : _config.Beta;
+            var rule = new RuleApplication(_config.Rule, signedBeta, _config.ThirdPhase, _config.Momentum);
+            var plan = MinibatchPlan.Training(_config.FreeSteps, _config.NudgedSteps, rule);
+            var report = _engine.Run(_batch, plan, _config.Dt, _config.Tolerance);
+            if (_config.PersistentParticles)
+                StoreParticles(rows);
+            CheckFinite(report, epoch, b);
+            if ((b + 1) % _config.DivergenceCheckEvery == 0 && !_engine.ExportWeights().IsFinite(out string? bad))
+                throw new TrainingDivergedException($"epoch {epoch}, minibatch {b + 1}: weights {bad} contain NaN or infinity");
+            totals.Add(report);
+            _observer.MinibatchCompleted(epoch, first + rows, train.Count);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        _observer.EvaluationStarted(epoch);
+        var (testError, testLoss) = Evaluate(_data.Test, _config.FreeSteps, cancellation);
+        return new EpochMetrics
+        {
+            Epoch = epoch,
+            TrainError = (double)totals.Errors / train.Count,
+            TrainLoss = totals.Loss / train.Count,
+            TestError = testError,
+            TestLoss = testLoss,
+            WeightAnglesDegrees = WeightAlignment.AnglesDegrees(_engine.ExportWeights()),
+            FreeNonConverged = totals.FreeNonConverged,
+            NudgedNonConverged = totals.NudgedNonConverged,
+            MeanFreeResidual = totals.FreeResidual / batches,
+            MeanNudgedResidual = totals.NudgedResidual / batches,
+            Seconds = seconds,
+            SamplesPerSecond = train.Count / seconds,
+        };
+    }
+
+    /// <summary>Error rate and mean loss of the free phase (from zero states) over a whole data set.</summary>
+    public (double Error, double Loss) Evaluate(Dataset data, int freeSteps, CancellationToken cancellation = default)
+    {
+        var plan = MinibatchPlan.Evaluation(freeSteps);
+        int size = Math.Min(_config.EvaluationBatchSize, _engine.MaxRows);
+        int[] indices = new int[size];
+        long errors = 0;
+        double loss = 0;
+        for (int first = 0; first < data.Count; first += size)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            int rows = Math.Min(size, data.Count - first);
+            for (int i = 0; i < rows; i++)
+                indices[i] = first + i;
+            LoadRows(data, indices.AsSpan(0, rows), withParticles: false);
+            var report = _engine.Run(_batch, plan, _config.Dt, _config.Tolerance);
+            if (double.IsNaN(report.LossSum))
+                throw new TrainingDivergedException($"evaluation on '{data.Name}' produced NaN outputs at samples {first}..{first + rows - 1}");
+            errors += report.Errors;
+            loss += report.LossSum;
+        }
+        return ((double)errors / data.Count, loss / data.Count);
+    }
+
+    private int[] ShuffledOrder(int count, int epoch)
+    {
+        int[] order = Enumerable.Range(0, count).ToArray();
+        var random = SeedDerivation.Generator(_config.Seed, "shuffle", epoch);
+        for (int i = count - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    private void LoadRows(Dataset data, ReadOnlySpan<int> indices, bool withParticles)
+    {
+        _batch.Rows = indices.Length;
+        data.CopyBatch(indices, _batch.Inputs, _batch.InputStride, _batch.Targets, _batch.TargetStride);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            _batch.Labels[i] = data.Labels[indices[i]];
+            _batch.SampleIndices[i] = indices[i];
+        }
+        _batch.Particles = withParticles ? GatherParticles(indices) : null;
+    }
+
+    // Persistent particles (EP 2017): each training sample's free fixed point, the next epoch's starting point.
+    private float[][] GatherParticles(ReadOnlySpan<int> indices)
+    {
+        var sizes = _engine.Network.LayerSizes;
+        _particles ??= sizes.Select((n, l) => l == 0 ? [] : new float[_data.Train.Count * n]).ToArray();
+        _gathered ??= sizes.Select((n, l) => l == 0 ? [] : new float[_engine.MaxRows * n]).ToArray();
+        for (int l = 1; l < sizes.Count; l++)
+            for (int i = 0; i < indices.Length; i++)
+                _particles[l].AsSpan(indices[i] * sizes[l], sizes[l]).CopyTo(_gathered[l].AsSpan(i * sizes[l]));
+        return _gathered;
+    }
+
+    private void StoreParticles(int rows)
+    {
+        var sizes = _engine.Network.LayerSizes;
+        for (int l = 1; l < sizes.Count; l++)
+            for (int i = 0; i < rows; i++)
+                _gathered![l].AsSpan(i * sizes[l], sizes[l]).CopyTo(_particles![l].AsSpan(_batch.SampleIndices[i] * sizes[l]));
+    }
+
+    private static void CheckFinite(MinibatchReport report, int epoch, int batch)
+    {
+        if (double.IsNaN(report.LossSum) || report.Phases.Any(p => double.IsNaN(p.MeanResidual)))
+        {
+            string phase = report.Phases.FirstOrDefault(p => double.IsNaN(p.MeanResidual)).Phase ?? "free";
+            throw new TrainingDivergedException($"epoch {epoch}, minibatch {batch + 1}: NaN states in the {phase} phase (the weights have diverged)");
+        }
+    }
+
+    private sealed class EpochTotals
+    {
+        public long Errors;
+        public double Loss, FreeResidual, NudgedResidual;
+        public int FreeNonConverged, NudgedNonConverged;
+
+        public void Add(MinibatchReport report)
+        {
+            Errors += report.Errors;
+            Loss += report.LossSum;
+            var free = report.Phases[0];
+            FreeResidual += free.MeanResidual;
+            FreeNonConverged += free.NonConverged;
+            for (int i = 1; i < report.Phases.Count; i++)
+            {
+                NudgedResidual += report.Phases[i].MeanResidual / (report.Phases.Count - 1);
+                NudgedNonConverged += report.Phases[i].NonConverged;
+            }
+        }
+    }
+}

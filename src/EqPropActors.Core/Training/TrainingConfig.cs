@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Core.Training;
+
+/// <summary>
+/// Every setting of a run, resolved (no "default" left in it), as written to config.json. A run is reproduced
+/// bit for bit on the synchronous engines by running it again with the same config.
+/// </summary>
+public sealed record TrainingConfig
+{
+    public string Dataset { get; init; } = "synthetic";
+    public string? DataDirectory { get; init; }
+    public int? TrainSamples { get; init; }
+    public int[] Layers { get; init; } = [784, 500, 10];
+    public int GroupsPerHiddenLayer { get; init; } = 1;
+
+    [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
+    public Activation Activation { get; init; } = Activation.HardSigmoid;
+
+    [JsonConverter(typeof(JsonStringEnumConverter<DynamicsForm>))]
+    public DynamicsForm Form { get; init; } = DynamicsForm.Vf;
+
+    [JsonConverter(typeof(JsonStringEnumConverter<LearningRule>))]
+    public LearningRule Rule { get; init; } = LearningRule.Vf;
+
+    public double InitAngleDegrees { get; init; } = 90;
+    public int Seed { get; init; } = 1;
+    public float Dt { get; init; } = 0.5f;
+    public int FreeSteps { get; init; } = 20;
+    public int NudgedSteps { get; init; } = 4;
+    public float Beta { get; init; } = 0.5f;
+    public bool RandomSign { get; init; }
+    public bool ThirdPhase { get; init; }
+    public float Tolerance { get; init; } = 1e-3f;
+    public float[] LearningRates { get; init; } = [0.1f, 0.05f];
+    public float Momentum { get; init; }
+    public int BatchSize { get; init; } = 20;
+    public int EvaluationBatchSize { get; init; } = 100;
+    public int Epochs { get; init; } = 1;
+    public bool PersistentParticles { get; init; }
+    public string Engine { get; init; } = "batch";
+
+    /// <summary>Every how many minibatches the weights are scanned for NaN/Inf (states are checked every minibatch).</summary>
+    public int DivergenceCheckEvery { get; init; } = 50;
+
+    public NetworkSpec CreateNetwork() => new(Layers, Activation, Form, GroupsPerHiddenLayer);
+
+    /// <summary>Checks the combination of settings; the message names the option and what was expected.</summary>
+    public void Validate()
+    {
+        var network = CreateNetwork();
+        Require(LearningRates.Length == network.PairCount,
+            $"--lrs has {LearningRates.Length} value(s) but --layers {string.Join(',', Layers)} has {network.PairCount} layer pairs; give one learning rate per pair");
+        Require(LearningRates.All(float.IsFinite) && LearningRates.All(a => a >= 0), "--lrs: learning rates must be finite and non-negative");
+        Require(Dt > 0 && Dt <= 1, $"--dt must be in (0, 1], got {Dt}");
+        Require(FreeSteps >= 1, $"--T1 must be at least 1, got {FreeSteps}");
+        Require(NudgedSteps >= 1, $"--T2 must be at least 1, got {NudgedSteps}");
+        Require(Beta > 0 && float.IsFinite(Beta), $"--beta must be positive, got {Beta}");
+        Require(Momentum is >= 0 and < 1, $"--momentum must be in [0, 1), got {Momentum}");
+        Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
+        Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
+        Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
+        Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
+        Require(InitAngleDegrees is >= 0 and <= 90, $"--init-angle must be between 0 and 90 degrees, got {InitAngleDegrees}");
+        Require(Rule != LearningRule.Ep || InitAngleDegrees == 0,
+            $"--rule ep ties the feedback weights to the forward ones, so --init-angle must be 0 (got {InitAngleDegrees}); use --rule vf for independent feedback weights");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new ConfigurationException(message);
+    }
+}
+
+/// <summary>A setting or combination of settings that cannot work; the message says which and why.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
