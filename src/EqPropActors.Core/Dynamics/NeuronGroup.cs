@@ -17,10 +17,13 @@ public sealed class NeuronGroup
     private readonly float[] _stepSquaredNorms;
     private readonly float[] _postsynapticFactor;
     private readonly float[] _ones;
+    private readonly ColumnParallelKernels _kernels;
     private int _current;
 
-    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates)
+    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates,
+        ColumnParallelKernels? kernels = null)
     {
+        _kernels = kernels ?? ColumnParallelKernels.SingleThreaded;
         Network = network;
         Spec = spec;
         MaxRows = maxRows;
@@ -149,7 +152,7 @@ public sealed class NeuronGroup
             Bias.CopyTo(_constantDrive, r * Stride);
         foreach (var block in Incoming)
             if (block.Source.Layer == 0)
-                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
+                _kernels.MultiplyAccumulate(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
                     _constantDrive, Stride, Rows, block.Source.Size, Stride);
     }
 
@@ -166,7 +169,7 @@ public sealed class NeuronGroup
         _constantDrive.AsSpan(0, length).CopyTo(_drive);
         foreach (var block in Incoming)
             if (block.Source.Layer != 0)
-                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
+                _kernels.MultiplyAccumulate(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
                     _drive, Stride, Rows, block.Source.Size, Stride);
 
         int next = 1 - _current;
@@ -233,21 +236,20 @@ public sealed class NeuronGroup
         foreach (var block in Incoming)
         {
             int sourceStride = block.Source.PaddedSize;
-            var presynaptic = block.SourcePhaseRates.AsSpan(presynapticSlot * Rows * sourceStride, factorRows * sourceStride);
-            ApplyOuterProduct(presynaptic, sourceStride, factorRows, block.Source.Size,
+            ApplyOuterProduct(block.SourcePhaseRates, presynapticSlot * Rows * sourceStride, sourceStride, factorRows, block.Source.Size,
                 intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
-                intoEstimate ? Span<float>.Empty : VelocityFor(rule, block),
+                intoEstimate ? null : VelocityFor(rule, block),
                 gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate);
         }
-        ApplyOuterProduct(_ones, Padding.Lanes, factorRows, 1,
+        ApplyOuterProduct(_ones, 0, Padding.Lanes, factorRows, 1,
             intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
-            intoEstimate ? Span<float>.Empty : BiasVelocityFor(rule),
+            intoEstimate ? null : BiasVelocityFor(rule),
             gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate);
     }
 
-    private void ApplyOuterProduct(ReadOnlySpan<float> presynaptic, int presynapticStride, int rows, int presynapticUnits,
-        Span<float> weights, Span<float> velocity, float gradScale, float momentum, float learningRate) =>
-        DenseKernels.ApplyOuterProductUpdate(presynaptic, presynapticStride, _postsynapticFactor, Stride, rows, presynapticUnits, Stride,
+    private void ApplyOuterProduct(float[] presynaptic, int offset, int presynapticStride, int rows, int presynapticUnits,
+        float[] weights, float[]? velocity, float gradScale, float momentum, float learningRate) =>
+        _kernels.ApplyOuterProductUpdate(presynaptic, offset, presynapticStride, _postsynapticFactor, 0, Stride, rows, presynapticUnits, Stride,
             weights, Stride, velocity, gradScale, momentum, learningRate);
 
     private static float[] ClearedEstimate(float[] estimate)
@@ -256,11 +258,11 @@ public sealed class NeuronGroup
         return estimate;
     }
 
-    private static Span<float> VelocityFor(in RuleApplication rule, IncomingBlock block) =>
-        rule.Momentum == 0f ? Span<float>.Empty : block.EnsureVelocity();
+    private static float[]? VelocityFor(in RuleApplication rule, IncomingBlock block) =>
+        rule.Momentum == 0f ? null : block.EnsureVelocity();
 
-    private Span<float> BiasVelocityFor(in RuleApplication rule) =>
-        rule.Momentum == 0f ? Span<float>.Empty : EnsureBiasVelocity();
+    private float[]? BiasVelocityFor(in RuleApplication rule) =>
+        rule.Momentum == 0f ? null : EnsureBiasVelocity();
 
     internal float[] EnsureBiasVelocity() => BiasVelocity ??= new float[Stride];
 

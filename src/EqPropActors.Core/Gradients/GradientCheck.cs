@@ -61,7 +61,7 @@ public static class GradientCheck
         var centered = EngineEstimate(settings, network, batch, weights, rule, centered: true, out var freeStates);
         var oneSided = EngineEstimate(settings, network, batch, weights, rule, centered: false, out _);
 
-        var reference = ToReference(network, weights);
+        var reference = ParameterConversion.ToReference(network, weights);
         var relaxation = new RelaxationSettings(settings.Dt, Tolerance: 1e-12, MaxSteps: 100_000);
         var inputs = Enumerable.Range(0, batch.Rows).Select(r => Row(batch.Inputs, batch.InputStride, r, network.InputSize)).ToArray();
         var targets = Enumerable.Range(0, batch.Rows).Select(r => Row(batch.Targets, batch.TargetStride, r, network.OutputSize)).ToArray();
@@ -85,8 +85,8 @@ public static class GradientCheck
             if (rule == LearningRule.Vf)
             {
                 var selection = PairTensors(pair).ToArray();
-                angle = Angles.Degrees(ToGradient(centered), truth, selection);
-                oneSidedAngle = Angles.Degrees(ToGradient(oneSided), truth, selection);
+                angle = Angles.Degrees(ParameterConversion.ToGradient(centered), truth, selection);
+                oneSidedAngle = Angles.Degrees(ParameterConversion.ToGradient(oneSided), truth, selection);
                 limitAngle = Angles.Degrees(limit, truth, selection);
             }
             else
@@ -160,37 +160,6 @@ public static class GradientCheck
 
     private static double[] TiedEstimate(ParameterSet estimate, int pair) =>
         [.. estimate.Forward[pair].Select(v => (double)v), .. estimate.Bias[pair].Select(v => (double)v)];
-
-    private static NetworkGradient ToGradient(ParameterSet set)
-    {
-        var gradient = new NetworkGradient(set.LayerSizes);
-        CopyInto(set, gradient);
-        return gradient;
-    }
-
-    private static ReferenceNetwork ToReference(NetworkSpec network, ParameterSet weights)
-    {
-        var reference = new ReferenceNetwork(network.LayerSizes, network.Activation, network.Form);
-        CopyInto(weights, reference);
-        return reference;
-    }
-
-    private static void CopyInto(ParameterSet source, ParameterTensors destination)
-    {
-        for (int l = 1; l < source.LayerSizes.Count; l++)
-        {
-            Widen(source.Forward[l], destination.Wff[l]!);
-            Widen(source.Bias[l], destination.Bias[l]!);
-            if (l < source.LayerSizes.Count - 1)
-                Widen(source.Feedback[l], destination.Wfb[l]!);
-        }
-    }
-
-    private static void Widen(float[] source, double[] destination)
-    {
-        for (int i = 0; i < source.Length; i++)
-            destination[i] = source[i];
-    }
 
     private static double[] Row(float[] buffer, int stride, int row, int size)
     {
