@@ -21,6 +21,10 @@ public static class Program
                 .WithExample("train")
                 .WithExample("train", "--dataset", "fashion-mnist", "--layers", "784,500,10", "--rule", "vf", "--init-angle", "90", "--epochs", "20", "--out", "runs/fmnist-vf")
                 .WithExample("train", "--resume", "runs/fmnist-vf", "--epochs", "30");
+            config.AddCommand<GradCheckCommand>("gradcheck")
+                .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
+                .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")
+                .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure training throughput (samples/s, GFLOP/s) against the machine's matrix-multiply rate");
         });

@@ -14,7 +14,7 @@ public sealed record GradientCheckSettings
     public DynamicsForm Form { get; init; } = DynamicsForm.Vf;
     public IReadOnlyList<LearningRule> Rules { get; init; } = [LearningRule.Vf, LearningRule.Ep];
     public IReadOnlyList<double> InitAnglesDegrees { get; init; } = [0, 15, 30, 45, 60, 90];
-    public float Beta { get; init; } = 0.01f;
+    public float Beta { get; init; } = 0.001f;
     public float Dt { get; init; } = 0.5f;
     public int FreeSteps { get; init; } = 300;
     public int NudgedSteps { get; init; } = 300;
