@@ -21,6 +21,9 @@ public static class Program
                 .WithExample("train")
                 .WithExample("train", "--dataset", "fashion-mnist", "--layers", "784,500,10", "--rule", "vf", "--init-angle", "90", "--epochs", "20", "--out", "runs/fmnist-vf")
                 .WithExample("train", "--resume", "runs/fmnist-vf", "--epochs", "30");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Error and loss of a run's saved network on the test (and training) set")
+                .WithExample("evaluate", "runs/fmnist-vf", "--checkpoint", "best", "--train");
             config.AddCommand<GradCheckCommand>("gradcheck")
                 .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")

@@ -50,11 +50,11 @@ public class ModelSettings : CommandSettings
     public float? Dt { get; init; }
 
     [CommandOption("--T1 <STEPS>")]
-    [Description("Free-phase steps. Default by depth: 20 (1 hidden layer), 100 (2), 500 (3 or more)")]
+    [Description("Free-phase steps. Default by depth: 40 (1 hidden layer), 100 (2), 500 (3 or more)")]
     public int? FreeSteps { get; init; }
 
     [CommandOption("--T2 <STEPS>")]
-    [Description("Nudged-phase steps, starting from the free fixed point. Default by depth: 4, 6, 8")]
+    [Description("Nudged-phase steps, starting from the free fixed point. Default by depth: 8, 6, 8")]
     public int? NudgedSteps { get; init; }
 
     [CommandOption("--beta <BETA>")]
@@ -80,6 +80,10 @@ public class ModelSettings : CommandSettings
     [CommandOption("--momentum <M>")]
     [Description("SGD momentum (v ← m v + ΔW/α; W ← W + α v). Default: 0")]
     public float? Momentum { get; init; }
+
+    [CommandOption("--lr-schedule <NAME>")]
+    [Description("constant, or cosine: rates follow ½(1 + cos(π(e−1)/E)) over the E epochs. Default: cosine")]
+    public string? Schedule { get; init; }
 
     [CommandOption("--batch-size <N>")]
     [Description("Minibatch size. Default: 20")]
@@ -128,6 +132,8 @@ public class ModelSettings : CommandSettings
             Tolerance = Tolerance ?? 1e-3f,
             LearningRates = LearningRates is null ? defaults.LearningRates(layers.Length - 1) : ParseRates(LearningRates),
             Momentum = Momentum ?? defaults.Momentum,
+            Schedule = Schedule is null ? defaults.Schedule
+                : ParseChoice(Schedule, "--lr-schedule", ("constant", LearningRateSchedule.Constant), ("cosine", LearningRateSchedule.Cosine)),
             BatchSize = BatchSize ?? defaults.BatchSize,
             Epochs = Epochs ?? 1,
             PersistentParticles = Persistent,

@@ -121,6 +121,15 @@ public sealed class NeuronGroup
         RefreshRates();
     }
 
+    /// <summary>Names the first of this group's weight blocks or biases that holds NaN or infinity, or null.</summary>
+    public string? FindNonFiniteParameter()
+    {
+        foreach (var block in Incoming)
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(block.Weights))
+                return $"{(block.FromBelow ? "forward" : "feedback")} weights from {block.Source.Name} into {Spec.Name}";
+        return System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Bias) ? null : $"biases of {Spec.Name}";
+    }
+
     /// <summary>Starts from a full layer's states ([rows × layerSize], unpadded), e.g. persistent particles.</summary>
     public void SetStatesFromLayer(ReadOnlySpan<float> layerStates, int layerSize)
     {
@@ -239,12 +248,12 @@ public sealed class NeuronGroup
             ApplyOuterProduct(block.SourcePhaseRates, presynapticSlot * Rows * sourceStride, sourceStride, factorRows, block.Source.Size,
                 intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
                 intoEstimate ? null : VelocityFor(rule, block),
-                gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate);
+                gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate * rule.LearningRateScale);
         }
         ApplyOuterProduct(_ones, 0, Padding.Lanes, factorRows, 1,
             intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
             intoEstimate ? null : BiasVelocityFor(rule),
-            gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate);
+            gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate * rule.LearningRateScale);
     }
 
     private void ApplyOuterProduct(float[] presynaptic, int offset, int presynapticStride, int rows, int presynapticUnits,
@@ -273,5 +282,8 @@ public sealed class NeuronGroup
     }
 }
 
-/// <summary>What the learning rule needs to know about the minibatch's phases and the optimizer.</summary>
-public readonly record struct RuleApplication(LearningRule Rule, float SignedBeta, bool Centered, float Momentum);
+/// <summary>
+/// What the learning rule needs to know about the minibatch's phases and the optimizer. Every block's learning
+/// rate is multiplied by <paramref name="LearningRateScale"/> (a schedule's factor for the current epoch).
+/// </summary>
+public readonly record struct RuleApplication(LearningRule Rule, float SignedBeta, bool Centered, float Momentum, float LearningRateScale = 1f);

@@ -65,6 +65,14 @@ public sealed class BatchEngine : IEngine
         return estimate;
     }
 
+    public string? FindNonFiniteParameter()
+    {
+        foreach (var group in _groups)
+            if (group.FindNonFiniteParameter() is { } where)
+                return where;
+        return null;
+    }
+
     public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
     {
         int rows = batch.Rows;

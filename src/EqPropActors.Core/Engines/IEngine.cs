@@ -21,5 +21,8 @@ public interface IEngine : IDisposable
     /// <summary>The last <see cref="UpdateMode.EstimateOnly"/> result: ΔW/α per synapse and bias.</summary>
     ParameterSet ExportEstimate();
 
+    /// <summary>The first weight block or bias holding NaN or infinity (named by its group), or null when all are finite.</summary>
+    string? FindNonFiniteParameter();
+
     MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance);
 }

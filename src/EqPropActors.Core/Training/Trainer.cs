@@ -64,6 +64,7 @@ public sealed class Trainer
         var signs = SeedDerivation.Generator(_config.Seed, "beta-sign", epoch);
         var totals = new EpochTotals();
         int batches = (train.Count + _config.BatchSize - 1) / _config.BatchSize;
+        float learningRateScale = _config.LearningRateScale(epoch);
         for (int b = 0; b < batches; b++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -71,14 +72,14 @@ public sealed class Trainer
             int rows = Math.Min(_config.BatchSize, train.Count - first);
             LoadRows(train, order.AsSpan(first, rows), withParticles: _config.PersistentParticles);
             float signedBeta = _config.RandomSign && signs.Next(2) == 0 ? -_config.Beta : _config.Beta;
-            var rule = new RuleApplication(_config.Rule, signedBeta, _config.ThirdPhase, _config.Momentum);
+            var rule = new RuleApplication(_config.Rule, signedBeta, _config.ThirdPhase, _config.Momentum, learningRateScale);
             var plan = MinibatchPlan.Training(_config.FreeSteps, _config.NudgedSteps, rule);
             var report = _engine.Run(_batch, plan, _config.Dt, _config.Tolerance);
             if (_config.PersistentParticles)
                 StoreParticles(rows);
             CheckFinite(report, epoch, b);
-            if ((b + 1) % _config.DivergenceCheckEvery == 0 && !_engine.ExportWeights().IsFinite(out string? bad))
-                throw new TrainingDivergedException($"epoch {epoch}, minibatch {b + 1}: weights {bad} contain NaN or infinity");
+            if ((b + 1) % _config.DivergenceCheckEvery == 0 && _engine.FindNonFiniteParameter() is { } bad)
+                throw new TrainingDivergedException($"epoch {epoch}, minibatch {b + 1}: the {bad} contain NaN or infinity");
             totals.Add(report);
             _observer.MinibatchCompleted(epoch, first + rows, train.Count);
         }

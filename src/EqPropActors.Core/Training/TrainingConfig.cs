@@ -35,6 +35,9 @@ public sealed record TrainingConfig
     public float Tolerance { get; init; } = 1e-3f;
     public float[] LearningRates { get; init; } = [0.1f, 0.05f];
     public float Momentum { get; init; }
+
+    [JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
     public int BatchSize { get; init; } = 20;
     public int EvaluationBatchSize { get; init; } = 100;
     public int Epochs { get; init; } = 1;
@@ -43,6 +46,13 @@ public sealed record TrainingConfig
 
     /// <summary>Every how many minibatches the weights are scanned for NaN/Inf (states are checked every minibatch).</summary>
     public int DivergenceCheckEvery { get; init; } = 50;
+
+    /// <summary>The factor applied to every learning rate during <paramref name="epoch"/> (1-based).</summary>
+    public float LearningRateScale(int epoch) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => (float)(0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, Epochs)))),
+        _ => 1f,
+    };
 
     public NetworkSpec CreateNetwork() => new(Layers, Activation, Form, GroupsPerHiddenLayer);
 
@@ -72,6 +82,15 @@ public sealed record TrainingConfig
         if (!condition)
             throw new ConfigurationException(message);
     }
+}
+
+/// <summary>How the learning rates change over the epochs of a run.</summary>
+public enum LearningRateSchedule
+{
+    Constant,
+
+    /// <summary>α_e = α · ½(1 + cos(π (e − 1) / E)) for epoch e of E: large steps first, small ones to settle.</summary>
+    Cosine,
 }
 
 /// <summary>A setting or combination of settings that cannot work; the message says which and why.</summary>

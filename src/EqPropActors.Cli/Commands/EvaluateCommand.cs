@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using EqPropActors.Core.Checkpoints;
+using EqPropActors.Core.Data;
+using EqPropActors.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EqPropActors.Cli.Commands;
+
+public sealed class EvaluateSettings : CommandSettings
+{
+    [CommandArgument(0, "<RUN_DIR>")]
+    [Description("A run folder written by 'eqprop train --out'")]
+    public string Run { get; init; } = "";
+
+    [CommandOption("--checkpoint <WHICH>")]
+    [Description("last (checkpoint.npz, default), best (best.npz) or a path to an .npz file")]
+    public string Checkpoint { get; init; } = "last";
+
+    [CommandOption("--T1 <STEPS>")]
+    [Description("Free-phase steps for evaluation. Default: the run's T1")]
+    public int? FreeSteps { get; init; }
+
+    [CommandOption("--train")]
+    [Description("Also evaluate the training set")]
+    public bool IncludeTrain { get; init; }
+}
+
+/// <summary><c>eqprop evaluate</c>: error and loss of a saved network's free phase on the test (and training) set.</summary>
+public sealed class EvaluateCommand : Command<EvaluateSettings>
+{
+    public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellation)
+    {
+        var (config, _, _) = RunDirectory.LoadForResume(settings.Run);
+        string path = settings.Checkpoint switch
+        {
+            "last" => Path.Combine(settings.Run, RunDirectory.CheckpointFile),
+            "best" => Path.Combine(settings.Run, RunDirectory.BestCheckpointFile),
+            _ => settings.Checkpoint,
+        };
+        var state = Core.Checkpoints.Checkpoint.Load(path, config.Layers);
+        if (settings.FreeSteps is { } steps)
+            config = config with { FreeSteps = steps };
+        var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples);
+        using var engine = EngineFactory.Create(config);
+        engine.LoadParameters(state.Weights, state.Velocity);
+        var trainer = new Trainer(config, data, engine, NoProgress.Instance);
+
+        var table = new Table().AddColumns("set", "samples", "error", "loss");
+        var (testError, testLoss) = trainer.Evaluate(data.Test, config.FreeSteps, cancellation);
+        table.AddRow("test", data.Test.Count.ToString(), $"{100 * testError:F2} %", $"{testLoss:F5}");
+        if (settings.IncludeTrain)
+        {
+            var (trainError, trainLoss) = trainer.Evaluate(data.Train, config.FreeSteps, cancellation);
+            table.AddRow("train", data.Train.Count.ToString(), $"{100 * trainError:F2} %", $"{trainLoss:F5}");
+        }
+        AnsiConsole.MarkupLineInterpolated($"{path}: epoch {state.CompletedEpochs}, {string.Join('-', config.Layers)}, free phase T1 = {config.FreeSteps}");
+        AnsiConsole.Write(table);
+        return ExitCodes.Success;
+    }
+
+    private sealed class NoProgress : ITrainingObserver
+    {
+        public static readonly NoProgress Instance = new();
+        public void MinibatchCompleted(int epoch, int samplesDone, int samplesTotal) { }
+        public void EvaluationStarted(int epoch) { }
+        public void EpochCompleted(EpochMetrics metrics, TrainingState state) { }
+    }
+}
