@@ -6,7 +6,6 @@ using EqPropActors.Core.Engines;
 using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Metrics;
 using EqPropActors.Core.Network;
-using EqPropActors.Core.Randomness;
 using EqPropActors.Core.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,10 +21,6 @@ public sealed class BenchSettings : CommandSettings
     [CommandOption("--seconds <S>")]
     [Description("Measuring time per configuration, after warm-up. Default: 3")]
     public double Seconds { get; init; } = 3;
-
-    [CommandOption("--threads <N>")]
-    [Description("Cores the batch engine's large products may use; each configuration is measured with 1 and with N. Default: all cores")]
-    public int Threads { get; init; } = Environment.ProcessorCount;
 
     [CommandOption("--rule <RULE>")]
     [Description("vf (default) or ep")]
@@ -56,15 +51,14 @@ public sealed class BenchCommand : Command<BenchSettings>
         var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
         double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
         AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
-        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "threads", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
+        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
         foreach (var (layers, t1, t2, batch) in Configurations)
-            foreach (int threads in settings.Threads > 1 ? [1, settings.Threads] : new[] { 1 })
         {
             var network = new NetworkSpec(layers);
-            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, threads, cancellation);
+            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, cancellation);
             double gflops = measurement.FlopsPerSecond / 1e9;
             bool reference = layers.Length == 3 && batch == 20;
-            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine, threads.ToString(),
+            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine,
                 measurement.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
                 (60000 / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
                 gflops.ToString("F1", CultureInfo.InvariantCulture),
@@ -81,12 +75,12 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     /// <summary>Trains on random inputs (real phases and updates) for a fixed time after a warm-up.</summary>
     public static Measurement Measure(NetworkSpec network, int freeSteps, int nudgedSteps, int rows, LearningRule rule, double seconds,
-        int threads, CancellationToken cancellation = default)
+        CancellationToken cancellation = default)
     {
         float[] rates = Enumerable.Repeat(0.01f, network.PairCount).ToArray();
-        using var engine = new BatchEngine(network, rows, rates, threads);
+        using var engine = new BatchEngine(network, rows, rates);
         engine.LoadParameters(WeightInitializer.Create(network.LayerSizes, rule == LearningRule.Ep ? 0 : 90, seed: 1), null);
-        var batch = RandomBatch(network, rows);
+        var batch = Minibatch.Random(network, rows, seed: 1);
         var plan = MinibatchPlan.Training(freeSteps, nudgedSteps, new RuleApplication(rule, 0.5f, false, 0f));
         double flopsPerBatch = FlopModel.PerMinibatch(network, rows, plan);
 
@@ -103,19 +97,5 @@ public sealed class BenchCommand : Command<BenchSettings>
         }
         double elapsed = clock.Elapsed.TotalSeconds;
         return new Measurement(batches * rows / elapsed, batches * flopsPerBatch / elapsed);
-    }
-
-    private static Minibatch RandomBatch(NetworkSpec network, int rows)
-    {
-        var batch = new Minibatch(rows, Core.Kernels.Padding.RoundUp(network.InputSize), Core.Kernels.Padding.RoundUp(network.OutputSize)) { Rows = rows };
-        var random = SeedDerivation.Generator(1, "bench-inputs");
-        for (int r = 0; r < rows; r++)
-        {
-            for (int i = 0; i < network.InputSize; i++)
-                batch.Inputs[r * batch.InputStride + i] = (float)random.NextDouble();
-            batch.Labels[r] = r % network.OutputSize;
-            batch.Targets[r * batch.TargetStride + batch.Labels[r]] = 1f;
-        }
-        return batch;
     }
 }

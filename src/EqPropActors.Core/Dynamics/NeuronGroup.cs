@@ -16,14 +16,12 @@ public sealed class NeuronGroup
     private readonly float[] _constantDrive;
     private readonly float[] _stepSquaredNorms;
     private readonly float[] _postsynapticFactor;
+    private readonly float[] _rateDisplacement;
     private readonly float[] _ones;
-    private readonly ColumnParallelKernels _kernels;
     private int _current;
 
-    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates,
-        ColumnParallelKernels? kernels = null)
+    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates)
     {
-        _kernels = kernels ?? ColumnParallelKernels.SingleThreaded;
         Network = network;
         Spec = spec;
         MaxRows = maxRows;
@@ -34,15 +32,17 @@ public sealed class NeuronGroup
             _states[i] = new float[buffer];
             _rates[i] = ratesAreStates ? _states[i] : new float[buffer];
         }
-        PhaseStates = new float[PhaseSlot.Count * buffer];
-        PhaseRates = ratesAreStates ? PhaseStates : new float[PhaseSlot.Count * buffer];
+        // The clamped input is the same in every phase: its only "phase snapshot" is its state (slot 0).
+        PhaseStates = spec.Layer == 0 ? _states[0] : new float[PhaseSlot.Count * buffer];
+        PhaseRates = spec.Layer == 0 ? _rates[0] : ratesAreStates ? PhaseStates : new float[PhaseSlot.Count * buffer];
         _drive = new float[buffer];
         _constantDrive = new float[buffer];
         _stepSquaredNorms = new float[maxRows];
         _postsynapticFactor = new float[2 * buffer];
+        _rateDisplacement = new float[buffer];
         // A column of ones as the "presynaptic rate" of the bias, so biases learn through the same kernel.
-        _ones = new float[2 * maxRows * Padding.Lanes];
-        for (int r = 0; r < 2 * maxRows; r++)
+        _ones = new float[maxRows * Padding.Lanes];
+        for (int r = 0; r < maxRows; r++)
             _ones[r * Padding.Lanes] = 1f;
 
         Bias = new float[Stride];
@@ -56,7 +56,7 @@ public sealed class NeuronGroup
                     incoming.Add(new IncomingBlock(source, spec, fromBelow: false, learningRates[spec.Layer]));
             BiasLearningRate = learningRates[spec.Layer - 1];
         }
-        Incoming = incoming;
+        Incoming = incoming.ToArray();
         Targets = spec.Layer == network.OutputLayer ? new float[buffer] : [];
     }
 
@@ -69,7 +69,7 @@ public sealed class NeuronGroup
     public bool IsOutput => Spec.Layer == Network.OutputLayer;
 
     /// <summary>Forward sources first (in group order), then feedback sources: the order of the drive's sum.</summary>
-    public IReadOnlyList<IncomingBlock> Incoming { get; }
+    public IncomingBlock[] Incoming { get; }
 
     public float[] Bias { get; }
     public float[]? BiasVelocity { get; private set; }
@@ -103,9 +103,8 @@ public sealed class NeuronGroup
         if (IsClamped)
         {
             values[..length].CopyTo(_states[0]);
-            GroupKernel.ComputeRates(Network.Activation, _states[0], _rates[0], rows, Stride, Spec.Size);
-            for (int slot = 0; slot < PhaseSlot.Count; slot++)
-                _rates[0].AsSpan(0, length).CopyTo(PhaseRatesOf(slot));
+            if (!ReferenceEquals(_rates[0], _states[0]))
+                GroupKernel.ComputeRates(Network.Activation, _states[0], _rates[0], rows, Stride, Spec.Size);
             return;
         }
         Array.Clear(_states[0], 0, length);
@@ -161,7 +160,7 @@ public sealed class NeuronGroup
             Bias.CopyTo(_constantDrive, r * Stride);
         foreach (var block in Incoming)
             if (block.Source.Layer == 0)
-                _kernels.MultiplyAccumulate(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
+                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
                     _constantDrive, Stride, Rows, block.Source.Size, Stride);
     }
 
@@ -175,11 +174,19 @@ public sealed class NeuronGroup
         if (IsClamped)
             return;
         int length = Rows * Stride;
-        _constantDrive.AsSpan(0, length).CopyTo(_drive);
+        // The first product starts its chain from the constant part, the others continue it (no copy per step).
+        bool started = false;
         foreach (var block in Incoming)
-            if (block.Source.Layer != 0)
-                _kernels.MultiplyAccumulate(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
-                    _drive, Stride, Rows, block.Source.Size, Stride);
+        {
+            if (block.Source.Layer == 0)
+                continue;
+            ReadOnlySpan<float> initial = started ? _drive : _constantDrive;
+            DenseKernels.MultiplyAdd(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
+                initial, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
+            started = true;
+        }
+        if (!started)
+            _constantDrive.AsSpan(0, length).CopyTo(_drive);
 
         int next = 1 - _current;
         var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
@@ -204,7 +211,8 @@ public sealed class NeuronGroup
     /// VF: ΔW_pj = α ρ(s_p⁰)(s_j^β − s_j⁰)/β (centered: (s_j^{+β} − s_j^{−β})/(2β)).
     /// Symmetric EP: ΔW_pj = α (ρ_p^β ρ_j^β − ρ_p⁰ ρ_j⁰)/β, summed as one outer product over the stacked rows
     /// [ρ⁰; ρ^β] × [−ρ⁰; ρ^β], so the replica of a tied matrix that the other layer holds receives the
-    /// bit-identical (transposed) update.
+    /// bit-identical (transposed) update. From the clamped input, whose rate is the same in both phases, it is
+    /// ρ_p (ρ_j^β − ρ_j⁰)/β: half the work, and that connection has no replica to keep in step.
     /// Both are averaged over the minibatch. With <paramref name="intoEstimate"/> the result ΔW/α goes to scratch
     /// buffers instead of the weights (for the gradient check).
     /// </summary>
@@ -216,17 +224,16 @@ public sealed class NeuronGroup
         bool centered = rule.Centered;
         int positive = PhaseSlot.Positive * length;
         int baseline = (centered ? PhaseSlot.Negative : PhaseSlot.Free) * length;
-        float phaseSpan = centered ? 2f * rule.SignedBeta : rule.SignedBeta;
-        int factorRows, presynapticSlot;
-        if (rule.Rule == LearningRule.Vf)
+        float gradScale = 1f / ((centered ? 2f * rule.SignedBeta : rule.SignedBeta) * Rows);
+        bool symmetric = rule.Rule == LearningRule.Ep;
+
+        // Postsynaptic factor of VF synapses (state displacement), or of symmetric ones from the clamped input
+        // and of biases (rate displacement); B rows.
+        var displacement = symmetric ? PhaseRates : PhaseStates;
+        GroupKernel.Subtract(displacement.AsSpan(positive), displacement.AsSpan(baseline), _rateDisplacement, length);
+        if (symmetric)
         {
-            GroupKernel.Subtract(PhaseStates.AsSpan(positive), PhaseStates.AsSpan(baseline), _postsynapticFactor, length);
-            factorRows = Rows;
-            presynapticSlot = PhaseSlot.Free;
-        }
-        else
-        {
-            // Stacked rows in slot order: centered [ρ^{+β}; −ρ^{−β}], one-sided [−ρ⁰; ρ^β].
+            // Stacked rows in slot order: centered [ρ^{+β}; −ρ^{−β}], one-sided [−ρ⁰; ρ^β]; 2B rows.
             if (centered)
             {
                 PhaseRates.AsSpan(positive, length).CopyTo(_postsynapticFactor);
@@ -237,28 +244,28 @@ public sealed class NeuronGroup
                 GroupKernel.Negate(PhaseRates.AsSpan(baseline), _postsynapticFactor, length);
                 PhaseRates.AsSpan(positive, length).CopyTo(_postsynapticFactor.AsSpan(length));
             }
-            factorRows = 2 * Rows;
-            presynapticSlot = centered ? PhaseSlot.Positive : PhaseSlot.Free;
         }
-        float gradScale = 1f / (phaseSpan * Rows);
 
         foreach (var block in Incoming)
         {
             int sourceStride = block.Source.PaddedSize;
-            ApplyOuterProduct(block.SourcePhaseRates, presynapticSlot * Rows * sourceStride, sourceStride, factorRows, block.Source.Size,
+            bool stacked = symmetric && block.Source.Layer != 0;
+            int presynapticSlot = stacked && centered ? PhaseSlot.Positive : PhaseSlot.Free;
+            ApplyOuterProduct(block.SourcePhaseRates.AsSpan(presynapticSlot * Rows * sourceStride), sourceStride,
+                stacked ? _postsynapticFactor : _rateDisplacement, stacked ? 2 * Rows : Rows, block.Source.Size,
                 intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
                 intoEstimate ? null : VelocityFor(rule, block),
                 gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate * rule.LearningRateScale);
         }
-        ApplyOuterProduct(_ones, 0, Padding.Lanes, factorRows, 1,
+        ApplyOuterProduct(_ones, Padding.Lanes, _rateDisplacement, Rows, 1,
             intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
             intoEstimate ? null : BiasVelocityFor(rule),
             gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate * rule.LearningRateScale);
     }
 
-    private void ApplyOuterProduct(float[] presynaptic, int offset, int presynapticStride, int rows, int presynapticUnits,
+    private void ApplyOuterProduct(ReadOnlySpan<float> presynaptic, int presynapticStride, float[] postsynaptic, int rows, int presynapticUnits,
         float[] weights, float[]? velocity, float gradScale, float momentum, float learningRate) =>
-        _kernels.ApplyOuterProductUpdate(presynaptic, offset, presynapticStride, _postsynapticFactor, 0, Stride, rows, presynapticUnits, Stride,
+        DenseKernels.ApplyOuterProductUpdate(presynaptic, presynapticStride, postsynaptic, Stride, rows, presynapticUnits, Stride,
             weights, Stride, velocity, gradScale, momentum, learningRate);
 
     private static float[] ClearedEstimate(float[] estimate)

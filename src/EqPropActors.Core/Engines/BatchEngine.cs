@@ -1,5 +1,4 @@
 using EqPropActors.Core.Dynamics;
-using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Engines;
@@ -13,15 +12,13 @@ public sealed class BatchEngine : IEngine
     private readonly NeuronGroup[] _groups;
     private readonly float[] _sampleSquaredSteps;
 
-    /// <param name="workers">Cores the large products may use (results do not depend on it).</param>
-    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, int workers = 1)
+    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates)
     {
         if (learningRates.Count != network.PairCount)
             throw new ArgumentException($"expected {network.PairCount} learning rates (one per layer pair), got {learningRates.Count}", nameof(learningRates));
         Network = network;
         MaxRows = maxRows;
-        var kernels = new ColumnParallelKernels(workers);
-        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates, kernels)).ToArray();
+        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates)).ToArray();
         _sampleSquaredSteps = new float[maxRows];
         foreach (var group in _groups)
             foreach (var block in group.Incoming)

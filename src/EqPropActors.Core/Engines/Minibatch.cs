@@ -1,3 +1,7 @@
+using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Randomness;
+
 namespace EqPropActors.Core.Engines;
 
 /// <summary>
@@ -33,4 +37,19 @@ public sealed class Minibatch
     /// starts from, overwritten with the free fixed point reached. Null: every free phase starts from zero.
     /// </summary>
     public float[][]? Particles { get; set; }
+
+    /// <summary>Random inputs in [0, 1), labels cycling over the classes, one-hot targets: for benchmarks.</summary>
+    public static Minibatch Random(NetworkSpec network, int rows, int seed)
+    {
+        var batch = new Minibatch(rows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize)) { Rows = rows };
+        var random = SeedDerivation.Generator(seed, "random-minibatch");
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 0; i < network.InputSize; i++)
+                batch.Inputs[r * batch.InputStride + i] = (float)random.NextDouble();
+            batch.Labels[r] = r % network.OutputSize;
+            batch.Targets[r * batch.TargetStride + batch.Labels[r]] = 1f;
+        }
+        return batch;
+    }
 }

@@ -30,11 +30,25 @@ public static unsafe class DenseKernels
         ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> w, int ldw,
         Span<float> c, int ldc,
+        int rows, int k, int n) =>
+        MultiplyAdd(a, lda, w, ldw, c, ldc, c, ldc, rows, k, n);
+
+    /// <summary>
+    /// c[r, j] = initial[r, j] + sum over p of a[r, p] * w[p, j], with exactly the fma chain of
+    /// <see cref="MultiplyAccumulate"/> started from initial[r, j] (so the two give identical bits). Saves
+    /// copying a constant term into c before every product; <paramref name="initial"/> may be c itself.
+    /// </summary>
+    public static void MultiplyAdd(
+        ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> w, int ldw,
+        ReadOnlySpan<float> initial, int ldInitial,
+        Span<float> c, int ldc,
         int rows, int k, int n)
     {
         RequireShape(rows, k, n);
         RequireMatrix(a.Length, rows, k, lda, nameof(a));
         RequireMatrix(w.Length, k, n, ldw, nameof(w));
+        RequireMatrix(initial.Length, rows, n, ldInitial, nameof(initial));
         RequireMatrix(c.Length, rows, n, ldc, nameof(c));
         if (rows == 0 || n == 0)
         {
@@ -43,9 +57,10 @@ public static unsafe class DenseKernels
 
         fixed (float* aPtr = a)
         fixed (float* wPtr = w)
+        fixed (float* initialPtr = initial)
         fixed (float* cPtr = c)
         {
-            var matrices = new ProductOperands(aPtr, lda, wPtr, ldw, cPtr, ldc, k);
+            var matrices = new ProductOperands(aPtr, lda, wPtr, ldw, initialPtr, ldInitial, cPtr, ldc, k);
 
             // 5 rows x 4 zmm = 20 accumulators + 4 w vectors of 32 registers; measured best of
             // 4x4, 5x4, 6x4, 8x2, 8x3, 4x2. The fallback keeps within AVX2's 16 ymm registers.
@@ -186,12 +201,14 @@ public static unsafe class DenseKernels
     // stays cache-resident while every row block sweeps it; leftover rows and lanes use smaller blocks.
     // ---------------------------------------------------------------------------------------------
 
-    private readonly struct ProductOperands(float* a, nint lda, float* w, nint ldw, float* c, nint ldc, int k)
+    private readonly struct ProductOperands(float* a, nint lda, float* w, nint ldw, float* initial, nint ldInitial, float* c, nint ldc, int k)
     {
         public readonly float* A = a;
         public readonly nint Lda = lda;
         public readonly float* W = w;
         public readonly nint Ldw = ldw;
+        public readonly float* Initial = initial;
+        public readonly nint LdInitial = ldInitial;
         public readonly float* C = c;
         public readonly nint Ldc = ldc;
         public readonly int K = k;
@@ -248,9 +265,10 @@ public static unsafe class DenseKernels
         where TRows : struct, IBlockSize
         where TVectors : struct, IBlockSize
     {
-        nint lda = m.Lda, ldw = m.Ldw, ldc = m.Ldc;
+        nint lda = m.Lda, ldw = m.Ldw, ldc = m.Ldc, ldi = m.LdInitial;
         float* a0 = m.A + row * lda;
         float* c0 = m.C + row * ldc + column;
+        float* i0 = m.Initial + row * ldi + column;
         float* wColumn = m.W + column;
 
         TLane c00 = default, c01 = default, c02 = default, c03 = default;
@@ -259,11 +277,11 @@ public static unsafe class DenseKernels
         TLane c30 = default, c31 = default, c32 = default, c33 = default;
         TLane c40 = default, c41 = default, c42 = default, c43 = default;
 
-        LoadRow<TLane, TVectors>(c0, out c00, out c01, out c02, out c03);
-        if (TRows.Value > 1) LoadRow<TLane, TVectors>(c0 + ldc, out c10, out c11, out c12, out c13);
-        if (TRows.Value > 2) LoadRow<TLane, TVectors>(c0 + 2 * ldc, out c20, out c21, out c22, out c23);
-        if (TRows.Value > 3) LoadRow<TLane, TVectors>(c0 + 3 * ldc, out c30, out c31, out c32, out c33);
-        if (TRows.Value > 4) LoadRow<TLane, TVectors>(c0 + 4 * ldc, out c40, out c41, out c42, out c43);
+        LoadRow<TLane, TVectors>(i0, out c00, out c01, out c02, out c03);
+        if (TRows.Value > 1) LoadRow<TLane, TVectors>(i0 + ldi, out c10, out c11, out c12, out c13);
+        if (TRows.Value > 2) LoadRow<TLane, TVectors>(i0 + 2 * ldi, out c20, out c21, out c22, out c23);
+        if (TRows.Value > 3) LoadRow<TLane, TVectors>(i0 + 3 * ldi, out c30, out c31, out c32, out c33);
+        if (TRows.Value > 4) LoadRow<TLane, TVectors>(i0 + 4 * ldi, out c40, out c41, out c42, out c43);
 
         float* aColumn = a0;
         for (float* wRow = wColumn, wEnd = wColumn + m.K * ldw; wRow < wEnd; wRow += ldw, aColumn++)

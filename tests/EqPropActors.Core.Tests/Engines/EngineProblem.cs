@@ -32,9 +32,9 @@ public sealed class EngineProblem
     public ParameterSet Weights { get; }
     public Minibatch Batch { get; }
 
-    public BatchEngine CreateEngine(float[]? learningRates = null, int workers = 1)
+    public BatchEngine CreateEngine(float[]? learningRates = null)
     {
-        var engine = new BatchEngine(Network, Batch.Rows, learningRates ?? Enumerable.Repeat(0.1f, Network.PairCount).ToArray(), workers);
+        var engine = new BatchEngine(Network, Batch.Rows, learningRates ?? Enumerable.Repeat(0.1f, Network.PairCount).ToArray());
         engine.LoadParameters(Weights, null);
         return engine;
     }

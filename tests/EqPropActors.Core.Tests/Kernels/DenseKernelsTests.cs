@@ -99,6 +99,27 @@ public class DenseKernelsTests
     }
 
     [Theory]
+    [MemberData(nameof(ProductShapes))]
+    public void MultiplyAdd_FromASeparateInitialTermEqualsCopyThenAccumulate(int rows, int k, int n)
+    {
+        var random = new Random(rows * 13 + k * 7 + n);
+        int lda = RoundUp(k) + Padding, ldw = n + Padding, ldc = n + Padding;
+        float[] a = RandomMatrix(random, rows, k, lda, float.NaN);
+        float[] w = RandomMatrix(random, k, n, ldw, float.NaN);
+        float[] initial = RandomMatrix(random, rows, n, ldc, 7f);
+        float[] expected = (float[])initial.Clone();
+        DenseKernels.MultiplyAccumulate(a, lda, w, ldw, expected, ldc, rows, k, n);
+
+        float[] c = RandomMatrix(random, rows, n, ldc, 7f); // whatever c held before must not matter
+        float[] initialBefore = (float[])initial.Clone();
+        DenseKernels.MultiplyAdd(a, lda, w, ldw, initial, ldc, c, ldc, rows, k, n);
+
+        for (int r = 0; r < rows; r++)
+            AssertBitIdentical(expected.AsSpan(r * ldc, n).ToArray(), c.AsSpan(r * ldc, n).ToArray());
+        AssertBitIdentical(initialBefore, initial);
+    }
+
+    [Theory]
     [InlineData(20, 784, 512)]
     [InlineData(37, 500, 16)]
     [InlineData(20, 16, 112)]
