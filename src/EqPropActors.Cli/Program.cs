@@ -1,6 +1,6 @@
 using EqPropActors.Cli.Commands;
+using EqPropActors.Core;
 using EqPropActors.Core.Data;
-using EqPropActors.Core.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,11 +10,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 200; // logs: one line per message or table row, not wrapped at 80
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("eqprop");
             config.CaseSensitivity(CaseSensitivity.None);
+            config.UseStrictParsing();
             config.PropagateExceptions();
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train with Equilibrium Propagation (free phase, nudged phase, local update) and write a run folder")
@@ -35,9 +38,20 @@ public static class Program
         {
             return app.Run(args);
         }
+        catch (CommandRuntimeException e) when (e.Message.StartsWith("Failed to convert", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"error: {NameTheOption(e.Message, args)}");
+            return ExitCodes.BadInput;
+        }
+        catch (CommandParseException e) when (e.Message.StartsWith("Unknown option '", StringComparison.Ordinal))
+        {
+            string name = e.Message["Unknown option '".Length..].TrimEnd('.', '\'');
+            Console.Error.WriteLine($"error: unknown option --{name}; 'eqprop {args.FirstOrDefault()} --help' lists the options");
+            return ExitCodes.BadInput;
+        }
         catch (Exception e) when (IsBadInput(e))
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
@@ -45,6 +59,19 @@ public static class Program
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Spectre says "Failed to convert 'x' to Int32."; say which option got the value and what it expects.</summary>
+    private static string NameTheOption(string message, string[] args)
+    {
+        int quote = message.IndexOf('\'');
+        int end = quote < 0 ? -1 : message.IndexOf('\'', quote + 1);
+        if (end < 0)
+            return message;
+        string value = message[(quote + 1)..end];
+        int index = Array.IndexOf(args, value);
+        string option = index > 0 && args[index - 1].StartsWith("--", StringComparison.Ordinal) ? args[index - 1] : "an option";
+        return $"{option}: '{value}' is not a valid value for this option, which takes a number ({message.Trim()})";
     }
 
     private static bool IsBadInput(Exception e) => e is ConfigurationException or DataFormatException or FormatException

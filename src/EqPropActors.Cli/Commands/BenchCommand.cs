@@ -22,6 +22,10 @@ public sealed class BenchSettings : CommandSettings
     [Description("Measuring time per configuration, after warm-up. Default: 3")]
     public double Seconds { get; init; } = 3;
 
+    [CommandOption("--threads <N>")]
+    [Description("1 or 2: each configuration is measured single-threaded and, with 2, also with the large products split over two cores. Default: 2")]
+    public int Threads { get; init; } = 2;
+
     [CommandOption("--rule <RULE>")]
     [Description("vf (default) or ep")]
     public string Rule { get; init; } = "vf";
@@ -51,14 +55,15 @@ public sealed class BenchCommand : Command<BenchSettings>
         var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
         double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
         AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
-        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
+        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "threads", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
         foreach (var (layers, t1, t2, batch) in Configurations)
+            foreach (int threads in Enumerable.Range(1, Math.Clamp(settings.Threads, 1, 2)))
         {
             var network = new NetworkSpec(layers);
-            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, cancellation);
+            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, threads, cancellation);
             double gflops = measurement.FlopsPerSecond / 1e9;
             bool reference = layers.Length == 3 && batch == 20;
-            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine,
+            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine, threads.ToString(),
                 measurement.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
                 (60000 / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
                 gflops.ToString("F1", CultureInfo.InvariantCulture),
@@ -75,10 +80,10 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     /// <summary>Trains on random inputs (real phases and updates) for a fixed time after a warm-up.</summary>
     public static Measurement Measure(NetworkSpec network, int freeSteps, int nudgedSteps, int rows, LearningRule rule, double seconds,
-        CancellationToken cancellation = default)
+        int threads, CancellationToken cancellation = default)
     {
         float[] rates = Enumerable.Repeat(0.01f, network.PairCount).ToArray();
-        using var engine = new BatchEngine(network, rows, rates);
+        using var engine = new BatchEngine(network, rows, rates, threads);
         engine.LoadParameters(WeightInitializer.Create(network.LayerSizes, rule == LearningRule.Ep ? 0 : 90, seed: 1), null);
         var batch = Minibatch.Random(network, rows, seed: 1);
         var plan = MinibatchPlan.Training(freeSteps, nudgedSteps, new RuleApplication(rule, 0.5f, false, 0f));

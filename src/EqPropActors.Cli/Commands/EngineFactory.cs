@@ -1,3 +1,4 @@
+using EqPropActors.Core;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Training;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using EqPropActors.Core;
 using EqPropActors.Core.Data;
 using EqPropActors.Core.Gradients;
 using EqPropActors.Core.Network;
@@ -69,7 +70,7 @@ public sealed class GradCheckSettings : CommandSettings
     public int FiniteDifferences { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print {\"rows\":[{\"rule\",\"init_angle_deg\",\"layer\",\"angle_deg\",...}]} instead of a table")]
+    [Description("Print JSON instead of a table: {\"rows\":[[{\"rule\",\"init_angle_deg\",\"layer\",\"angle_deg\",...}]]}")]
     public bool Json { get; init; }
 }
 

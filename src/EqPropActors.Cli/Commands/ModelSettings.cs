@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using EqPropActors.Core;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
 using Spectre.Console.Cli;
@@ -14,7 +15,7 @@ public class ModelSettings : CommandSettings
     public string Dataset { get; init; } = "synthetic";
 
     [CommandOption("--data <DIR>")]
-    [Description("Folder with the IDX files (train-images-idx3-ubyte[.gz] ...). Default for fashion-mnist: /usr/share/datasets/fashion-mnist")]
+    [Description("Folder with the IDX files (train-images-idx3-ubyte, optionally .gz, ...). Default for fashion-mnist: /usr/share/datasets/fashion-mnist")]
     public string? DataDirectory { get; init; }
 
     [CommandOption("--train-samples <N>")]
@@ -101,6 +102,10 @@ public class ModelSettings : CommandSettings
     [Description("Persistent particles: start each sample's free phase from its previous free fixed point")]
     public bool Persistent { get; init; }
 
+    [CommandOption("--max-weight <W>")]
+    [Description("Stop as diverged when any weight or bias exceeds this magnitude (clipped states hide exploding weights). Default: 10000")]
+    public float? MaxWeight { get; init; }
+
     [CommandOption("--engine <ENGINE>")]
     [Description("batch: the synchronous vectorized baseline (default)")]
     public string Engine { get; init; } = "batch";
@@ -137,6 +142,7 @@ public class ModelSettings : CommandSettings
             BatchSize = BatchSize ?? defaults.BatchSize,
             Epochs = Epochs ?? 1,
             PersistentParticles = Persistent,
+            MaxWeightMagnitude = MaxWeight ?? 1e4f,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch")),
         };
         config.Validate();

@@ -18,11 +18,12 @@ public sealed class TrainCommand : Command<TrainSettings>
         RunDirectory? run;
         if (settings.Resume is { } resume)
         {
+            WarnAboutIgnoredOptions(context.Arguments);
             (config, start, history) = RunDirectory.LoadForResume(resume);
             if (settings.Epochs is { } epochs)
                 config = config with { Epochs = epochs };
             run = RunDirectory.Open(resume);
-            Console.WriteLine($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
+            AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
         }
         else
         {
@@ -33,13 +34,12 @@ public sealed class TrainCommand : Command<TrainSettings>
         }
 
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples);
+        using var engine = EngineFactory.Create(config);
+        var observer = new RunObserver(run, config, history);
+        var trainer = new Trainer(config, data, engine, observer); // checks the network against the data first
         run?.WriteConfig(config);
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]{config.Rule} rule[/] on {config.Dataset} ({data.Train.Count} train / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
-
-        using var engine = EngineFactory.Create(config);
-        var observer = new RunObserver(run, config, history);
-        var trainer = new Trainer(config, data, engine, observer);
         string? diverged = null;
         try
         {
@@ -65,9 +65,17 @@ public sealed class TrainCommand : Command<TrainSettings>
             string kept = run is null ? "" : history.Count > 0
                 ? $" The checkpoint of epoch {history[^1].Epoch} (the last good one) is in {run.File(RunDirectory.CheckpointFile)}."
                 : " No epoch completed, so no checkpoint was written.";
-            AnsiConsole.MarkupLineInterpolated($"[red]Training diverged:[/] {diverged}.{kept} Try a smaller --lrs or --beta.");
+            AnsiConsole.MarkupLineInterpolated($"[red]Training diverged:[/] {diverged}.{kept} Try smaller learning rates (--lrs).");
             return ExitCodes.Diverged;
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>A resumed run keeps its saved configuration; say so rather than silently ignore other options.</summary>
+    private static void WarnAboutIgnoredOptions(IReadOnlyList<string> arguments)
+    {
+        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs")).ToArray();
+        if (ignored.Length > 0)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs can be changed)");
     }
 }

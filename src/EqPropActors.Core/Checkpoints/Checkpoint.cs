@@ -59,4 +59,32 @@ public static class Checkpoint
         }
         return set;
     }
+
+    /// <summary>Persistent particles in their own archive (they are large: one state per training sample).</summary>
+    public static void SaveParticles(string path, float[][] particles, int completedEpochs)
+    {
+        var arrays = new List<NpyArray> { NpyArray.Scalar("completed_epochs", completedEpochs) };
+        for (int l = 1; l < particles.Length; l++)
+            arrays.Add(new NpyArray($"s{l}", [particles[l].Length], particles[l]));
+        NpzArchive.Write(path, arrays);
+    }
+
+    public static float[][] LoadParticles(string path, IReadOnlyList<int> layers, int completedEpochs)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"'{path}' is missing: a run with persistent particles needs it to resume exactly", path);
+        var archive = NpzArchive.Read(path);
+        int epochs = archive["completed_epochs"].ScalarValue<int>();
+        if (epochs != completedEpochs)
+            throw new InvalidDataException($"'{path}' holds the particles after epoch {epochs}, but the checkpoint is from epoch {completedEpochs}");
+        var particles = new float[layers.Count][];
+        particles[0] = [];
+        for (int l = 1; l < layers.Count; l++)
+        {
+            particles[l] = archive[$"s{l}"].AsFloat32();
+            if (particles[l].Length % layers[l] != 0)
+                throw new InvalidDataException($"'{path}': s{l} holds {particles[l].Length} values, not a whole number of layer-{l} states of {layers[l]}");
+        }
+        return particles;
+    }
 }

@@ -25,12 +25,12 @@ public static class DatasetCatalog
         {
             FashionMnist => LoadIdxSplit(FashionMnist, directory ?? DefaultFashionMnistDirectory,
                 "run `apt-get install dataset-fashion-mnist` or pass --data DIR with the Fashion-MNIST files"),
-            Mnist => LoadIdxSplit(Mnist, directory ?? throw new ArgumentException(
-                    "The mnist data set has no default location: pass --data DIR with the folder holding train-images-idx3-ubyte.gz and the other MNIST files.", nameof(directory)),
+            Mnist => LoadIdxSplit(Mnist, directory ?? throw new ConfigurationException(
+                    "The mnist data set has no default location: pass --data DIR with the folder holding train-images-idx3-ubyte.gz and the other MNIST files."),
                 "pass --data DIR with the folder holding the MNIST files"),
-            Synthetic => directory is null ? SyntheticDataset.Generate() : throw new ArgumentException(
-                $"The synthetic data set is generated in memory and reads no files, but --data '{directory}' was given; leave --data out.", nameof(directory)),
-            _ => throw new ArgumentException($"Unknown data set '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name)),
+            Synthetic => directory is null ? SyntheticDataset.Generate() : throw new ConfigurationException(
+                $"The synthetic data set is generated in memory and reads no files, but --data '{directory}' was given; leave --data out."),
+            _ => throw new ConfigurationException($"--dataset: unknown data set '{name}'; valid names are: {string.Join(", ", Names)}."),
         };
 
         if (trainSamples is not { } count)
@@ -40,8 +40,7 @@ public static class DatasetCatalog
 
         if (count < 1 || count > split.Train.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(trainSamples), count,
-                $"--train-samples must be between 1 and {split.Train.Count} (the size of the {name} training set), but is {count}.");
+            throw new ConfigurationException($"--train-samples must be between 1 and {split.Train.Count} (the size of the {name} training set), but is {count}.");
         }
 
         return new DataSplit(split.Train.Take(count), split.Test);

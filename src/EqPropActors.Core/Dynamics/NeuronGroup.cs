@@ -17,11 +17,14 @@ public sealed class NeuronGroup
     private readonly float[] _stepSquaredNorms;
     private readonly float[] _postsynapticFactor;
     private readonly float[] _rateDisplacement;
+    private readonly ProductScheduler _products;
     private readonly float[] _ones;
     private int _current;
 
-    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates)
+    public NeuronGroup(NetworkSpec network, GroupSpec spec, int maxRows, IReadOnlyList<float> learningRates,
+        ProductScheduler? products = null)
     {
+        _products = products ?? ProductScheduler.SingleThreaded;
         Network = network;
         Spec = spec;
         MaxRows = maxRows;
@@ -120,13 +123,22 @@ public sealed class NeuronGroup
         RefreshRates();
     }
 
-    /// <summary>Names the first of this group's weight blocks or biases that holds NaN or infinity, or null.</summary>
-    public string? FindNonFiniteParameter()
+    /// <summary>
+    /// Names the first of this group's weight blocks or biases holding NaN, infinity or a magnitude above
+    /// <paramref name="bound"/> (with the largest magnitude found), or null when all are within it.
+    /// </summary>
+    public string? FindDivergedParameter(float bound)
     {
         foreach (var block in Incoming)
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(block.Weights))
-                return $"{(block.FromBelow ? "forward" : "feedback")} weights from {block.Source.Name} into {Spec.Name}";
-        return System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Bias) ? null : $"biases of {Spec.Name}";
+            if (Exceeds(block.Weights, bound, out float largest))
+                return $"{(block.FromBelow ? "forward" : "feedback")} weights from {block.Source.Name} into {Spec.Name} (max |w| = {largest:G3})";
+        return Exceeds(Bias, bound, out float biggest) ? $"biases of {Spec.Name} (max |b| = {biggest:G3})" : null;
+    }
+
+    private static bool Exceeds(float[] values, float bound, out float largest)
+    {
+        largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(values); // NaN if any is NaN
+        return !(MathF.Abs(largest) <= bound);
     }
 
     /// <summary>Starts from a full layer's states ([rows × layerSize], unpadded), e.g. persistent particles.</summary>
@@ -160,8 +172,8 @@ public sealed class NeuronGroup
             Bias.CopyTo(_constantDrive, r * Stride);
         foreach (var block in Incoming)
             if (block.Source.Layer == 0)
-                DenseKernels.MultiplyAccumulate(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
-                    _constantDrive, Stride, Rows, block.Source.Size, Stride);
+                _products.MultiplyAdd(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
+                    _constantDrive, Stride, _constantDrive, Stride, Rows, block.Source.Size, Stride);
     }
 
     /// <summary>
@@ -180,9 +192,8 @@ public sealed class NeuronGroup
         {
             if (block.Source.Layer == 0)
                 continue;
-            ReadOnlySpan<float> initial = started ? _drive : _constantDrive;
-            DenseKernels.MultiplyAdd(block.SourceRates, block.Source.PaddedSize, block.Weights, Stride,
-                initial, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
+            _products.MultiplyAdd(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
+                started ? _drive : _constantDrive, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
             started = true;
         }
         if (!started)
@@ -251,21 +262,21 @@ public sealed class NeuronGroup
             int sourceStride = block.Source.PaddedSize;
             bool stacked = symmetric && block.Source.Layer != 0;
             int presynapticSlot = stacked && centered ? PhaseSlot.Positive : PhaseSlot.Free;
-            ApplyOuterProduct(block.SourcePhaseRates.AsSpan(presynapticSlot * Rows * sourceStride), sourceStride,
+            ApplyOuterProduct(block.SourcePhaseRates, presynapticSlot * Rows * sourceStride, sourceStride,
                 stacked ? _postsynapticFactor : _rateDisplacement, stacked ? 2 * Rows : Rows, block.Source.Size,
                 intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
                 intoEstimate ? null : VelocityFor(rule, block),
                 gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate * rule.LearningRateScale);
         }
-        ApplyOuterProduct(_ones, Padding.Lanes, _rateDisplacement, Rows, 1,
+        ApplyOuterProduct(_ones, 0, Padding.Lanes, _rateDisplacement, Rows, 1,
             intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
             intoEstimate ? null : BiasVelocityFor(rule),
             gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate * rule.LearningRateScale);
     }
 
-    private void ApplyOuterProduct(ReadOnlySpan<float> presynaptic, int presynapticStride, float[] postsynaptic, int rows, int presynapticUnits,
+    private void ApplyOuterProduct(float[] presynaptic, int offset, int presynapticStride, float[] postsynaptic, int rows, int presynapticUnits,
         float[] weights, float[]? velocity, float gradScale, float momentum, float learningRate) =>
-        DenseKernels.ApplyOuterProductUpdate(presynaptic, presynapticStride, postsynaptic, Stride, rows, presynapticUnits, Stride,
+        _products.ApplyOuterProductUpdate(presynaptic, offset, presynapticStride, postsynaptic, Stride, rows, presynapticUnits, Stride,
             weights, Stride, velocity, gradScale, momentum, learningRate);
 
     private static float[] ClearedEstimate(float[] estimate)

@@ -1,4 +1,5 @@
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Engines;
@@ -12,13 +13,19 @@ public sealed class BatchEngine : IEngine
     private readonly NeuronGroup[] _groups;
     private readonly float[] _sampleSquaredSteps;
 
-    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates)
+    private readonly TwoCoreProductScheduler? _twoCores;
+
+    /// <param name="threads">1, or 2 to split the large products over two cores (results are identical).</param>
+    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, int threads = 1)
     {
+        if (threads is < 1 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "the batch engine uses 1 or 2 threads");
         if (learningRates.Count != network.PairCount)
             throw new ArgumentException($"expected {network.PairCount} learning rates (one per layer pair), got {learningRates.Count}", nameof(learningRates));
         Network = network;
         MaxRows = maxRows;
-        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates)).ToArray();
+        _twoCores = threads == 2 ? new TwoCoreProductScheduler() : null;
+        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates, _twoCores)).ToArray();
         _sampleSquaredSteps = new float[maxRows];
         foreach (var group in _groups)
             foreach (var block in group.Incoming)
@@ -62,10 +69,10 @@ public sealed class BatchEngine : IEngine
         return estimate;
     }
 
-    public string? FindNonFiniteParameter()
+    public string? FindDivergedParameter(float bound)
     {
         foreach (var group in _groups)
-            if (group.FindNonFiniteParameter() is { } where)
+            if (group.FindDivergedParameter(bound) is { } where)
                 return where;
         return null;
     }
@@ -143,7 +150,5 @@ public sealed class BatchEngine : IEngine
         return PhaseConvergence.FromSquaredSteps(phase, perSample, dt, tolerance);
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _twoCores?.Dispose();
 }

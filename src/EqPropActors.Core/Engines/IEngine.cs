@@ -21,8 +21,11 @@ public interface IEngine : IDisposable
     /// <summary>The last <see cref="UpdateMode.EstimateOnly"/> result: ΔW/α per synapse and bias.</summary>
     ParameterSet ExportEstimate();
 
-    /// <summary>The first weight block or bias holding NaN or infinity (named by its group), or null when all are finite.</summary>
-    string? FindNonFiniteParameter();
+    /// <summary>
+    /// The first weight block or bias (named by its group) holding NaN, infinity or a magnitude above
+    /// <paramref name="bound"/>, or null when training is sound.
+    /// </summary>
+    string? FindDivergedParameter(float bound);
 
     MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance);
 }

@@ -61,19 +61,6 @@ public sealed class ParameterSet
         }
     }
 
-    /// <summary>True when every value is finite: a NaN or infinity means training diverged.</summary>
-    public bool IsFinite(out string? firstBadTensor)
-    {
-        foreach (var (name, values, _, _) in Tensors())
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(values))
-            {
-                firstBadTensor = name;
-                return false;
-            }
-        firstBadTensor = null;
-        return true;
-    }
-
     public bool BitwiseEquals(ParameterSet other, out string? firstDifference)
     {
         foreach (var ((name, mine, _, _), (_, theirs, _, _)) in Tensors().Zip(other.Tensors()))

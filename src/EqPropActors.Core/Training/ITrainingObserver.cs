@@ -10,5 +10,9 @@ public interface ITrainingObserver
     void EpochCompleted(EpochMetrics metrics, TrainingState state);
 }
 
-/// <summary>What a checkpoint must hold to resume a run exactly.</summary>
-public sealed record TrainingState(int CompletedEpochs, Network.ParameterSet Weights, Network.ParameterSet? Velocity);
+/// <summary>
+/// What a checkpoint must hold to resume a run exactly. <paramref name="Particles"/>: with persistent particles,
+/// per layer l ≥ 1 the [training samples × n_l] free fixed points the next epoch starts from (index 0 empty).
+/// </summary>
+public sealed record TrainingState(int CompletedEpochs, Network.ParameterSet Weights, Network.ParameterSet? Velocity,
+    float[][]? Particles = null);

@@ -16,6 +16,7 @@ public sealed class RunDirectory
     public const string ResultsFile = "results.json";
     public const string CheckpointFile = "checkpoint.npz";
     public const string BestCheckpointFile = "best.npz";
+    public const string ParticlesFile = "particles.npz";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -58,6 +59,9 @@ public sealed class RunDirectory
 
     public void WriteCheckpoint(TrainingState state, TrainingConfig config, bool best)
     {
+        // Particles first: a checkpoint must never be newer than the particles it will be resumed with.
+        if (state.Particles is { } particles)
+            Checkpoint.SaveParticles(File(ParticlesFile), particles, state.CompletedEpochs);
         Checkpoint.Save(File(CheckpointFile), state, config.Seed);
         if (best)
             Checkpoint.Save(File(BestCheckpointFile), state, config.Seed);
@@ -80,7 +84,12 @@ public sealed class RunDirectory
         {
             throw new InvalidDataException($"{configPath}: not a valid run configuration: {e.Message}", e);
         }
-        var state = Checkpoint.Load(directory.File(CheckpointFile), config.Layers);
+        string checkpointPath = directory.File(CheckpointFile);
+        if (!System.IO.File.Exists(checkpointPath))
+            throw new FileNotFoundException($"--resume {path}: no {CheckpointFile} in '{directory.Path}': no epoch of this run completed, so there is nothing to resume; start it again", checkpointPath);
+        var state = Checkpoint.Load(checkpointPath, config.Layers);
+        if (config.PersistentParticles)
+            state = state with { Particles = Checkpoint.LoadParticles(directory.File(ParticlesFile), config.Layers, state.CompletedEpochs) };
         string metricsPath = directory.File(MetricsFile);
         var history = System.IO.File.Exists(metricsPath)
             ? MetricsCsv.Parse(System.IO.File.ReadAllText(metricsPath), metricsPath).Where(m => m.Epoch <= state.CompletedEpochs).ToList()

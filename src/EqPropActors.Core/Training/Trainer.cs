@@ -43,15 +43,21 @@ public sealed class Trainer
     public IReadOnlyList<EpochMetrics> Run(TrainingState start, CancellationToken cancellation = default)
     {
         _engine.LoadParameters(start.Weights, start.Velocity);
+        if (_config.PersistentParticles && start.Particles is { } particles)
+        {
+            for (int l = 1; l < particles.Length; l++)
+                if (particles[l].Length != _data.Train.Count * _engine.Network.LayerSizes[l])
+                    throw new ConfigurationException($"the saved particles of layer {l} are for {particles[l].Length / _engine.Network.LayerSizes[l]} training samples, the data set has {_data.Train.Count}");
+            _particles = particles;
+        }
         var history = new List<EpochMetrics>();
         for (int epoch = start.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
         {
             var metrics = TrainEpoch(epoch, cancellation);
+            ThrowIfDiverged($"after epoch {epoch}");
             var weights = _engine.ExportWeights();
-            if (!weights.IsFinite(out string? bad))
-                throw new TrainingDivergedException($"epoch {epoch}: weights {bad} contain NaN or infinity after training");
             history.Add(metrics);
-            _observer.EpochCompleted(metrics, new TrainingState(epoch, weights, _engine.ExportVelocity()));
+            _observer.EpochCompleted(metrics, new TrainingState(epoch, weights, _engine.ExportVelocity(), _particles));
         }
         return history;
     }
@@ -78,8 +84,8 @@ public sealed class Trainer
             if (_config.PersistentParticles)
                 StoreParticles(rows);
             CheckFinite(report, epoch, b);
-            if ((b + 1) % _config.DivergenceCheckEvery == 0 && _engine.FindNonFiniteParameter() is { } bad)
-                throw new TrainingDivergedException($"epoch {epoch}, minibatch {b + 1}: the {bad} contain NaN or infinity");
+            if ((b + 1) % _config.DivergenceCheckEvery == 0)
+                ThrowIfDiverged($"epoch {epoch}, minibatch {b + 1}");
             totals.Add(report);
             _observer.MinibatchCompleted(epoch, first + rows, train.Count);
         }
@@ -170,6 +176,12 @@ public sealed class Trainer
         for (int l = 1; l < sizes.Count; l++)
             for (int i = 0; i < rows; i++)
                 _gathered![l].AsSpan(i * sizes[l], sizes[l]).CopyTo(_particles![l].AsSpan(_batch.SampleIndices[i] * sizes[l]));
+    }
+
+    private void ThrowIfDiverged(string when)
+    {
+        if (_engine.FindDivergedParameter(_config.MaxWeightMagnitude) is { } where)
+            throw new TrainingDivergedException($"{when}: the {where} are NaN, infinite or beyond ±{_config.MaxWeightMagnitude:G3} (--max-weight)");
     }
 
     private static void CheckFinite(MinibatchReport report, int epoch, int batch)

@@ -44,8 +44,14 @@ public sealed record TrainingConfig
     public bool PersistentParticles { get; init; }
     public string Engine { get; init; } = "batch";
 
-    /// <summary>Every how many minibatches the weights are scanned for NaN/Inf (states are checked every minibatch).</summary>
+    /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).</summary>
     public int DivergenceCheckEvery { get; init; } = 50;
+
+    /// <summary>
+    /// A weight or bias beyond this magnitude means training has diverged. States are clipped to [0, 1], so
+    /// exploding weights do not show up as NaN: they saturate every unit and learning silently stops instead.
+    /// </summary>
+    public float MaxWeightMagnitude { get; init; } = 1e4f;
 
     /// <summary>The factor applied to every learning rate during <paramref name="epoch"/> (1-based).</summary>
     public float LearningRateScale(int epoch) => Schedule switch
@@ -72,6 +78,7 @@ public sealed record TrainingConfig
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
+        Require(MaxWeightMagnitude > 0, $"--max-weight must be positive, got {MaxWeightMagnitude}");
         Require(InitAngleDegrees is >= 0 and <= 90, $"--init-angle must be between 0 and 90 degrees, got {InitAngleDegrees}");
         Require(Rule != LearningRule.Ep || InitAngleDegrees == 0,
             $"--rule ep ties the feedback weights to the forward ones, so --init-angle must be 0 (got {InitAngleDegrees}); use --rule vf for independent feedback weights");
@@ -92,6 +99,3 @@ public enum LearningRateSchedule
     /// <summary>α_e = α · ½(1 + cos(π (e − 1) / E)) for epoch e of E: large steps first, small ones to settle.</summary>
     Cosine,
 }
-
-/// <summary>A setting or combination of settings that cannot work; the message says which and why.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);

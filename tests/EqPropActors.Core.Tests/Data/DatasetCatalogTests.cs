@@ -1,3 +1,4 @@
+using EqPropActors.Core;
 using EqPropActors.Core.Data;
 
 namespace EqPropActors.Core.Tests.Data;
@@ -101,7 +102,7 @@ public sealed class DatasetCatalogTests : IDisposable
     [Fact]
     public void MnistNeedsADirectory()
     {
-        var error = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(DatasetCatalog.Mnist, directory: null));
+        var error = Assert.Throws<ConfigurationException>(() => DatasetCatalog.Load(DatasetCatalog.Mnist, directory: null));
 
         Assert.Contains("--data DIR", error.Message);
     }
@@ -109,7 +110,7 @@ public sealed class DatasetCatalogTests : IDisposable
     [Fact]
     public void SyntheticRefusesADirectory()
     {
-        var error = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(DatasetCatalog.Synthetic, _directory.Path));
+        var error = Assert.Throws<ConfigurationException>(() => DatasetCatalog.Load(DatasetCatalog.Synthetic, _directory.Path));
 
         Assert.Contains("leave --data out", error.Message);
     }
@@ -126,7 +127,7 @@ public sealed class DatasetCatalogTests : IDisposable
     [Fact]
     public void UnknownNameListsTheValidNames()
     {
-        var error = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load("cifar10", directory: null));
+        var error = Assert.Throws<ConfigurationException>(() => DatasetCatalog.Load("cifar10", directory: null));
 
         Assert.Contains("Unknown data set 'cifar10'", error.Message);
         Assert.Contains("fashion-mnist, mnist, synthetic", error.Message);
@@ -141,7 +142,7 @@ public sealed class DatasetCatalogTests : IDisposable
         WriteSet("train", IdxBytes.Images(4, 2, 2), IdxBytes.Labels(0, 1, 2, 3), gzip: true);
         WriteSet("t10k", IdxBytes.Images(1, 2, 2), IdxBytes.Labels(0), gzip: true);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => DatasetCatalog.Load(DatasetCatalog.Mnist, _directory.Path, trainSamples));
+        var error = Assert.Throws<ConfigurationException>(() => DatasetCatalog.Load(DatasetCatalog.Mnist, _directory.Path, trainSamples));
 
         Assert.Contains("--train-samples must be between 1 and 4", error.Message);
     }

@@ -1,0 +1,105 @@
+using EqPropActors.Cli.Commands;
+
+namespace EqPropActors.Cli.Tests;
+
+/// <summary>Bad options and unreadable files end with exit code 2 and a message that names the culprit; Main throws nothing.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static CliResult AssertBadInput(string[] args, params string[] mustMention)
+    {
+        var result = CliRunner.Run(args);
+        Assert.True(result.Thrown is null, $"Main threw instead of returning an exit code\n{result}");
+        Assert.True(result.ExitCode == ExitCodes.BadInput, $"expected exit code {ExitCodes.BadInput} (bad input)\n{result}");
+        Assert.Contains("error:", result.Flat);
+        foreach (var text in mustMention)
+            Assert.True(result.Flat.Contains(text, StringComparison.Ordinal), $"the message should mention '{text}'\n{result}");
+        return result;
+    }
+
+    [Fact]
+    public void UnknownRule() => AssertBadInput(CliRunner.Train("--rule", "hebb"), "--rule", "hebb", "vf", "ep");
+
+    [Fact]
+    public void LayersThatDoNotFitTheData() =>
+        AssertBadInput(["train", "--dataset", "synthetic", "--train-samples", "200", "--layers", "100,10", "--epochs", "2", "--batch-size", "20"],
+            "--layers", "100", "784");
+
+    [Fact]
+    public void WrongNumberOfLearningRates() => AssertBadInput(CliRunner.Train("--lrs", "0.1,0.05,0.01"), "--lrs", "3 value(s)", "2 layer pairs");
+
+    [Fact]
+    public void LearningRateThatIsNotANumber() => AssertBadInput(CliRunner.Train("--lrs", "0.1,fast"), "--lrs", "fast");
+
+    [Fact]
+    public void EpRuleWithAnInitialAngle() => AssertBadInput(CliRunner.Train("--rule", "ep", "--init-angle", "45"), "--rule ep", "--init-angle", "45");
+
+    [Fact]
+    public void MnistWithoutData() => AssertBadInput(["train", "--dataset", "mnist", "--epochs", "1"], "mnist", "--data");
+
+    [Fact]
+    public void UnknownDataset() => AssertBadInput(CliRunner.Train("--dataset", "cifar"), "cifar", "synthetic");
+
+    [Fact]
+    public void CorruptIdxFiles()
+    {
+        string data = _directory.File("idx");
+        Directory.CreateDirectory(data);
+        var garbage = new byte[100];
+        new Random(5).NextBytes(garbage);
+        foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.WriteAllBytes(Path.Combine(data, name), garbage);
+
+        AssertBadInput(["train", "--dataset", "mnist", "--data", data, "--epochs", "1"],
+            Path.Combine(data, "train-images-idx3-ubyte"), "magic number");
+    }
+
+    [Fact]
+    public void MissingIdxFile()
+    {
+        string data = _directory.File("empty-idx");
+        Directory.CreateDirectory(data);
+        AssertBadInput(["train", "--dataset", "mnist", "--data", data, "--epochs", "1"], "train-images-idx3-ubyte", "--data");
+    }
+
+    [Fact]
+    public void OutUnderAnExistingFile()
+    {
+        string file = _directory.Write("not-a-folder", [1, 2, 3]);
+        string output = Path.Combine(file, "run");
+        AssertBadInput(CliRunner.Train("--out", output), "--out", output);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(file));
+    }
+
+    [Fact]
+    public void ResumeFromAnEmptyFolder()
+    {
+        string empty = _directory.File("empty");
+        Directory.CreateDirectory(empty);
+        AssertBadInput(["train", "--resume", empty], "--resume", empty, "config.json");
+        Assert.Empty(Directory.GetFileSystemEntries(empty));
+    }
+
+    [Fact]
+    public void ResumeFromAFolderWithoutCheckpoint()
+    {
+        // What a run that failed before its first epoch leaves behind: config.json only.
+        string run = _directory.File("run");
+        CliRunner.RunOk(CliRunner.Train("--out", run));
+        File.Delete(Path.Combine(run, "checkpoint.npz"));
+        AssertBadInput(["train", "--resume", run], "checkpoint.npz");
+    }
+
+    [Fact]
+    public void TrainSamplesOutOfRange() => AssertBadInput(CliRunner.Train("--train-samples", "0"), "--train-samples", "0");
+
+    [Fact]
+    public void OptionValueOfTheWrongType() => AssertBadInput(CliRunner.Train("--T1", "many"), "--T1", "many");
+
+    [Fact]
+    public void MisspelledOption() => AssertBadInput(CliRunner.Train("--lrss", "0.1,0.05"), "--lrss");
+}
