@@ -129,7 +129,7 @@ public sealed class DatasetCatalogTests : IDisposable
     {
         var error = Assert.Throws<ConfigurationException>(() => DatasetCatalog.Load("cifar10", directory: null));
 
-        Assert.Contains("Unknown data set 'cifar10'", error.Message);
+        Assert.Contains("unknown data set 'cifar10'", error.Message);
         Assert.Contains("fashion-mnist, mnist, synthetic", error.Message);
     }
 
