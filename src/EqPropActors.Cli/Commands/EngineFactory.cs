@@ -9,7 +9,7 @@ public static class EngineFactory
 {
     public static IEngine Create(TrainingConfig config) => config.Engine switch
     {
-        "batch" => new BatchEngine(config.CreateNetwork(), Math.Max(config.BatchSize, config.EvaluationBatchSize), config.LearningRates),
+        "batch" => new BatchEngine(config.CreateNetwork(), Math.Max(config.BatchSize, config.EvaluationBatchSize), config.LearningRates, config.Threads),
         _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch"),
     };
 }

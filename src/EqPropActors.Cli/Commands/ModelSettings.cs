@@ -106,6 +106,10 @@ public class ModelSettings : CommandSettings
     [Description("Stop as diverged when any weight or bias exceeds this magnitude (clipped states hide exploding weights). Default: 10000")]
     public float? MaxWeight { get; init; }
 
+    [CommandOption("--threads <N>")]
+    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: 2 on a multi-core machine")]
+    public int? Threads { get; init; }
+
     [CommandOption("--engine <ENGINE>")]
     [Description("batch: the synchronous vectorized baseline (default)")]
     public string Engine { get; init; } = "batch";
@@ -143,6 +147,7 @@ public class ModelSettings : CommandSettings
             Epochs = Epochs ?? 1,
             PersistentParticles = Persistent,
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
+            Threads = Threads ?? Math.Min(2, Environment.ProcessorCount),
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch")),
         };
         config.Validate();

@@ -44,6 +44,9 @@ public sealed record TrainingConfig
     public bool PersistentParticles { get; init; }
     public string Engine { get; init; } = "batch";
 
+    /// <summary>Cores the batch engine uses for its large products (1 or 2); results are identical either way.</summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).</summary>
     public int DivergenceCheckEvery { get; init; } = 50;
 
@@ -78,6 +81,7 @@ public sealed record TrainingConfig
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
+        Require(Threads is 1 or 2, $"--threads must be 1 or 2, got {Threads}");
         Require(MaxWeightMagnitude > 0, $"--max-weight must be positive, got {MaxWeightMagnitude}");
         Require(InitAngleDegrees is >= 0 and <= 90, $"--init-angle must be between 0 and 90 degrees, got {InitAngleDegrees}");
         Require(Rule != LearningRule.Ep || InitAngleDegrees == 0,

@@ -5,7 +5,7 @@ namespace EqPropActors.Core.Tests.Engines;
 
 /// <summary>
 /// Bit-for-bit guarantees users rely on when they compare variants: the result does not depend on how layers
-/// are split into groups, and tied weights stay exactly tied.
+/// are split into groups or over cores, and tied weights stay exactly tied.
 /// </summary>
 public sealed class DeterminismTests
 {
@@ -19,6 +19,17 @@ public sealed class DeterminismTests
         Assert.True(whole.BitwiseEquals(split, out string? difference), $"first difference at {difference}");
     }
 
+    [Theory]
+    [InlineData(LearningRule.Vf, 0.5f)]
+    [InlineData(LearningRule.Ep, 0f)]
+    public void SplittingProductsOverTwoCoresChangesNoBit(LearningRule rule, float momentum)
+    {
+        // Large enough (20 × 784 × 256 multiply-adds) for the scheduler to split the products.
+        var oneCore = Train(new EngineProblem([784, 256, 10], rows: 20, initAngle: 0), rule, momentum, threads: 1);
+        var twoCores = Train(new EngineProblem([784, 256, 10], rows: 20, initAngle: 0), rule, momentum, threads: 2);
+        Assert.True(oneCore.BitwiseEquals(twoCores, out string? difference), $"first difference at {difference}");
+    }
+
     [Fact]
     public void TiedWeightsStayExactlyTransposedUnderTheSymmetricRule()
     {
@@ -30,9 +41,9 @@ public sealed class DeterminismTests
                 weights.Feedback[l]);
     }
 
-    private static ParameterSet Train(EngineProblem problem, LearningRule rule, float momentum)
+    private static ParameterSet Train(EngineProblem problem, LearningRule rule, float momentum, int threads = 1)
     {
-        using var engine = problem.CreateEngine();
+        using var engine = problem.CreateEngine(threads: threads);
         for (int i = 0; i < 5; i++)
         {
             var sign = i % 2 == 0 ? 1f : -1f;

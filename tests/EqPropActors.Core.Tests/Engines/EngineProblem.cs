@@ -32,9 +32,9 @@ public sealed class EngineProblem
     public ParameterSet Weights { get; }
     public Minibatch Batch { get; }
 
-    public BatchEngine CreateEngine(float[]? learningRates = null)
+    public BatchEngine CreateEngine(float[]? learningRates = null, int threads = 1)
     {
-        var engine = new BatchEngine(Network, Batch.Rows, learningRates ?? Enumerable.Repeat(0.1f, Network.PairCount).ToArray());
+        var engine = new BatchEngine(Network, Batch.Rows, learningRates ?? Enumerable.Repeat(0.1f, Network.PairCount).ToArray(), threads);
         engine.LoadParameters(Weights, null);
         return engine;
     }
