@@ -11,28 +11,8 @@ using Spectre.Console.Cli;
 
 namespace EqPropActors.Cli.Commands;
 
-public sealed class GradCheckSettings : CommandSettings
+public sealed class GradCheckSettings : NetworkSettings
 {
-    [CommandOption("--dataset <NAME>")]
-    [Description("Where the minibatch comes from: synthetic (default), fashion-mnist, mnist")]
-    public string Dataset { get; init; } = "synthetic";
-
-    [CommandOption("--data <DIR>")]
-    [Description("Folder with the IDX files")]
-    public string? DataDirectory { get; init; }
-
-    [CommandOption("--layers <SIZES>")]
-    [Description("Layer sizes, input first. Default: 784,500,10")]
-    public string Layers { get; init; } = "784,500,10";
-
-    [CommandOption("--activation <NAME>")]
-    [Description("hard-sigmoid (default) or logistic")]
-    public string Activation { get; init; } = "hard-sigmoid";
-
-    [CommandOption("--rho-prime")]
-    [Description("Use the EP-2017 dynamics ρ'(s)(Wρ+b) − s (the energy's gradient when weights are tied)")]
-    public bool RhoPrime { get; init; }
-
     [CommandOption("--rules <RULES>")]
     [Description("Comma-separated rules to check: vf, ep. Default: vf,ep")]
     public string Rules { get; init; } = "vf,ep";
@@ -86,8 +66,8 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
         var check = new GradientCheckSettings
         {
             Layers = layers,
-            Activation = ModelSettings.ParseChoice(settings.Activation, "--activation", ("hard-sigmoid", Activation.HardSigmoid), ("logistic", Activation.Logistic)),
-            Form = settings.RhoPrime ? DynamicsForm.RhoPrime : DynamicsForm.Vf,
+            Activation = settings.ParseActivation(),
+            Form = settings.Form,
             Rules = settings.Rules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(r => ModelSettings.ParseChoice(r, "--rules", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep))).ToArray(),
             InitAnglesDegrees = ParseAngles(settings.Angles),

@@ -8,35 +8,15 @@ using Spectre.Console.Cli;
 namespace EqPropActors.Cli.Commands;
 
 /// <summary>Options that describe the network, its dynamics and the learning rule, shared by every command.</summary>
-public class ModelSettings : CommandSettings
+public class ModelSettings : NetworkSettings
 {
-    [CommandOption("--dataset <NAME>")]
-    [Description("synthetic (embedded, nothing to download), fashion-mnist (apt-get install dataset-fashion-mnist) or mnist (needs --data). Default: synthetic")]
-    public string Dataset { get; init; } = "synthetic";
-
-    [CommandOption("--data <DIR>")]
-    [Description("Folder with the IDX files (train-images-idx3-ubyte, optionally .gz, ...). Default for fashion-mnist: /usr/share/datasets/fashion-mnist")]
-    public string? DataDirectory { get; init; }
-
     [CommandOption("--train-samples <N>")]
     [Description("Train on the first N training samples only")]
     public int? TrainSamples { get; init; }
 
-    [CommandOption("--layers <SIZES>")]
-    [Description("Layer sizes, input first: 784,500,10 or 784,512,512,512,10. Default: 784,500,10")]
-    public string Layers { get; init; } = "784,500,10";
-
     [CommandOption("--groups-per-layer <N>")]
     [Description("Split each hidden layer into N neuron groups (the unit an actor owns). Default: 1")]
     public int GroupsPerLayer { get; init; } = 1;
-
-    [CommandOption("--activation <NAME>")]
-    [Description("hard-sigmoid: ρ(s)=clip(s,0,1) (default); logistic: ρ(s)=1/(1+exp(-4(s-0.5)))")]
-    public string Activation { get; init; } = "hard-sigmoid";
-
-    [CommandOption("--rho-prime")]
-    [Description("Use the EP-2017 dynamics ds/dt = ρ'(s)(Wρ+b) − s instead of the VF dynamics ds/dt = Wρ+b − s")]
-    public bool RhoPrime { get; init; }
 
     [CommandOption("--rule <RULE>")]
     [Description("vf: the VF rule, independent forward and feedback weights (default); ep: symmetric EP, tied weights")]
@@ -127,8 +107,8 @@ public class ModelSettings : CommandSettings
             TrainSamples = TrainSamples,
             Layers = layers,
             GroupsPerHiddenLayer = GroupsPerLayer,
-            Activation = ParseChoice(Activation, "--activation", ("hard-sigmoid", Core.Network.Activation.HardSigmoid), ("logistic", Core.Network.Activation.Logistic)),
-            Form = RhoPrime ? DynamicsForm.RhoPrime : DynamicsForm.Vf,
+            Activation = ParseActivation(),
+            Form = Form,
             Rule = rule,
             InitAngleDegrees = InitAngle ?? (rule == LearningRule.Ep ? 0 : 90),
             Seed = Seed,

@@ -39,7 +39,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         var trainer = new Trainer(config, data, engine, observer); // checks the network against the data first
         run?.WriteConfig(config);
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{config.Rule} rule[/] on {config.Dataset} ({data.Train.Count} train / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
+            $"[bold]{config.Rule.ToString().ToLowerInvariant()} rule[/] on {config.Dataset} ({data.Train.Count} train / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
         string? diverged = null;
         try
         {
