@@ -1,4 +1,5 @@
 using EqPropActors.Core;
+using EqPropActors.Actors;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Training;
 
@@ -7,9 +8,12 @@ namespace EqPropActors.Cli.Commands;
 /// <summary>Builds the engine a configuration names.</summary>
 public static class EngineFactory
 {
+    private static int MaxRows(TrainingConfig config) => Math.Max(config.BatchSize, config.EvaluationBatchSize);
+
     public static IEngine Create(TrainingConfig config) => config.Engine switch
     {
-        "batch" => new BatchEngine(config.CreateNetwork(), Math.Max(config.BatchSize, config.EvaluationBatchSize), config.LearningRates, config.Threads),
-        _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch"),
+        "batch" => new BatchEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates, config.Threads),
+        "actors" => new ActorEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates),
+        _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch or actors"),
     };
 }

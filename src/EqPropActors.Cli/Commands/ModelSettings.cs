@@ -91,7 +91,7 @@ public class ModelSettings : NetworkSettings
     public int? Threads { get; init; }
 
     [CommandOption("--engine <ENGINE>")]
-    [Description("batch: the synchronous vectorized baseline (default)")]
+    [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit)")]
     public string Engine { get; init; } = "batch";
 
     /// <summary>Turns the options into a fully resolved configuration (defaults per depth filled in).</summary>
@@ -128,7 +128,7 @@ public class ModelSettings : NetworkSettings
             PersistentParticles = Persistent,
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
             Threads = Threads ?? Math.Min(2, Environment.ProcessorCount),
-            Engine = ParseChoice(Engine, "--engine", ("batch", "batch")),
+            Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors")),
         };
         config.Validate();
         return config;

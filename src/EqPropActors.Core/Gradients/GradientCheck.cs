@@ -45,23 +45,28 @@ public sealed record GradientCheckRow(string Rule, double InitAngleDeg, int Laye
 /// </summary>
 public static class GradientCheck
 {
-    public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data)
+    /// <summary>Runs the check with the synchronous batch engine.</summary>
+    public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data) =>
+        Run(settings, data, (network, rows) => new BatchEngine(network, rows, Enumerable.Repeat(1f, network.PairCount).ToArray()));
+
+    /// <summary>Runs the check with engines made by <paramref name="createEngine"/>(network, rows).</summary>
+    public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data, Func<NetworkSpec, int, IEngine> createEngine)
     {
         var rows = new List<GradientCheckRow>();
         var network = new NetworkSpec(settings.Layers, settings.Activation, settings.Form);
         var batch = LoadBatch(network, data, settings.BatchSize);
         foreach (var rule in settings.Rules)
             foreach (double angle in rule == LearningRule.Ep ? [0.0] : settings.InitAnglesDegrees)
-                rows.AddRange(CheckOne(settings, network, batch, rule, angle));
+                rows.AddRange(CheckOne(settings, network, batch, rule, angle, createEngine));
         return rows;
     }
 
     private static IEnumerable<GradientCheckRow> CheckOne(GradientCheckSettings settings, NetworkSpec network, Minibatch batch,
-        LearningRule rule, double initAngle)
+        LearningRule rule, double initAngle, Func<NetworkSpec, int, IEngine> createEngine)
     {
         var weights = WeightInitializer.Create(settings.Layers, initAngle, settings.Seed);
-        var centered = EngineEstimate(settings, network, batch, weights, rule, centered: true, out var freeStates, out double freeResidual);
-        var oneSided = EngineEstimate(settings, network, batch, weights, rule, centered: false, out _, out _);
+        var centered = EngineEstimate(settings, network, batch, weights, rule, centered: true, createEngine, out var freeStates, out double freeResidual);
+        var oneSided = EngineEstimate(settings, network, batch, weights, rule, centered: false, createEngine, out _, out _);
 
         var reference = ParameterConversion.ToReference(network, weights);
         var relaxation = new RelaxationSettings(settings.Dt, Tolerance: 1e-12, MaxSteps: 100_000);
@@ -105,14 +110,18 @@ public static class GradientCheck
         }
     }
 
-    /// <summary>The engine's rule estimate ΔW/α after free and nudged phases of fixed length (no weight change).</summary>
+    /// <summary>
+    /// The engine's rule estimate ΔW/α after free and nudged phases of fixed length (no weight change). The free
+    /// states are read back through the persistent-particle buffers, which every engine fills (starting from zero).
+    /// </summary>
     private static ParameterSet EngineEstimate(GradientCheckSettings settings, NetworkSpec network, Minibatch batch, ParameterSet weights,
-        LearningRule rule, bool centered, out double[][][] freeStates, out double freeResidual)
+        LearningRule rule, bool centered, Func<NetworkSpec, int, IEngine> createEngine, out double[][][] freeStates, out double freeResidual)
     {
-        using var engine = new BatchEngine(network, batch.Rows, Enumerable.Repeat(1f, network.PairCount).ToArray());
+        using var engine = createEngine(network, batch.Rows);
         engine.LoadParameters(weights, null);
         var plan = MinibatchPlan.Training(settings.FreeSteps, settings.NudgedSteps,
             new RuleApplication(rule, settings.Beta, centered, 0f), UpdateMode.EstimateOnly);
+        batch.Particles = network.LayerSizes.Select((n, l) => l == 0 ? [] : new float[batch.Rows * n]).ToArray();
         freeResidual = engine.Run(batch, plan, settings.Dt, 1e-6f).Phases[0].MaxResidual;
         freeStates = new double[batch.Rows][][];
         for (int r = 0; r < batch.Rows; r++)
@@ -120,16 +129,9 @@ public static class GradientCheck
             freeStates[r] = new double[network.LayerCount][];
             freeStates[r][0] = Row(batch.Inputs, batch.InputStride, r, network.InputSize);
             for (int l = 1; l < network.LayerCount; l++)
-            {
-                freeStates[r][l] = new double[network.LayerSizes[l]];
-                foreach (var group in network.GroupsOf(l))
-                {
-                    var states = engine.Groups[group.Id].PhaseStatesOf(PhaseSlot.Free);
-                    for (int j = 0; j < group.Size; j++)
-                        freeStates[r][l][group.Offset + j] = states[r * group.PaddedSize + j];
-                }
-            }
+                freeStates[r][l] = Row(batch.Particles[l], network.LayerSizes[l], r, network.LayerSizes[l]);
         }
+        batch.Particles = null;
         return engine.ExportEstimate();
     }
 

@@ -1,0 +1,185 @@
+using Akka.Actor;
+using Akka.Event;
+using EqPropActors.Actors.Groups;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Actors.Coordination;
+
+/// <summary>
+/// Runs the phase protocol over the group actors: start the minibatch, each phase of the plan (waiting for every
+/// group's report), then the local update; gathers residuals and the output for the report. Every wait has a
+/// timeout whose message names the groups that did not answer and what they were doing.
+/// </summary>
+public sealed class PhaseCoordinator : ReceiveActor
+{
+    private readonly NetworkSpec _network;
+    private readonly NeuronGroup _input;
+    private readonly IActorRef?[] _groups;
+    private readonly int _freeGroupCount;
+    private readonly TimeSpan _timeout;
+    private readonly HashSet<int> _waitingFor = [];
+
+    private long _minibatch;
+    private RunMinibatch? _run;
+    private IActorRef? _requester;
+    private int _stage;                  // phase index, or Phases.Count for the update
+    private PhaseConvergence[] _convergence = [];
+    private float[] _squaredSteps = [];
+    private readonly float[]?[] _stepNormsByGroup;
+    private float[]? _freeOutputs;
+    private ICancelable? _timer;
+
+    public PhaseCoordinator(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, TimeSpan timeout, string groupDispatcher)
+    {
+        _network = network;
+        _timeout = timeout;
+        _input = new NeuronGroup(network, network.GroupsOf(0)[0], maxRows, learningRates);
+        _groups = new IActorRef?[network.Groups.Count];
+        _stepNormsByGroup = new float[]?[network.Groups.Count];
+        foreach (var spec in network.FreeGroups)
+        {
+            var group = new NeuronGroup(network, spec, maxRows, learningRates);
+            _groups[spec.Id] = Context.ActorOf(NeuronGroupActor.Props(group, Self, groupDispatcher), spec.Name);
+            _freeGroupCount++;
+        }
+        foreach (var group in FreeGroupActors)
+            group.Tell(new Wire(_groups));
+
+        Receive<RunMinibatch>(Start);
+        Receive<PhaseDone>(OnPhaseDone);
+        Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch));
+        Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
+        Receive<WaitTimedOut>(OnTimeout);
+        Receive<LoadParameters>(Broadcast);
+        Receive<StoreParameters>(Broadcast);
+        Receive<FindDiverged>(Broadcast);
+    }
+
+    public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, TimeSpan timeout, string groupDispatcher) =>
+        Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, timeout, groupDispatcher));
+
+    private IEnumerable<IActorRef> FreeGroupActors => _groups.OfType<IActorRef>();
+
+    private void Start(RunMinibatch run)
+    {
+        if (_run is not null)
+        {
+            Sender.Tell(new Status.Failure(new EngineFailureException("a minibatch is already running")));
+            return;
+        }
+        (_run, _requester, _minibatch) = (run, Sender, _minibatch + 1);
+        var batch = run.Batch;
+        _input.BeginMinibatch(batch.Rows, batch.Inputs);
+        _convergence = new PhaseConvergence[run.Plan.Phases.Count];
+        _squaredSteps = new float[batch.Rows];
+        _freeOutputs = null;
+        var start = new StartMinibatch(_minibatch, batch.Rows, _input.Rates, batch.Targets, batch.Particles);
+        foreach (var group in FreeGroupActors)
+            group.Tell(start);
+        BeginStage(0);
+    }
+
+    private void BeginStage(int stage)
+    {
+        var run = _run!;
+        _stage = stage;
+        _waitingFor.Clear();
+        foreach (var spec in _network.FreeGroups)
+            _waitingFor.Add(spec.Id);
+        Array.Clear(_squaredSteps);
+        _timer?.Cancel();
+        _timer = Context.System.Scheduler.ScheduleTellOnceCancelable(_timeout, Self, new WaitTimedOut(_minibatch, stage), Self);
+        if (stage < run.Plan.Phases.Count)
+        {
+            var phase = new StartPhase(_minibatch, stage, run.Plan.Phases[stage], run.Dt);
+            foreach (var group in FreeGroupActors)
+                group.Tell(phase);
+        }
+        else
+        {
+            var apply = new ApplyRule(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly);
+            foreach (var group in FreeGroupActors)
+                group.Tell(apply);
+        }
+    }
+
+    private void OnPhaseDone(PhaseDone done)
+    {
+        if (_run is null || done.Minibatch != _minibatch || done.PhaseIndex != _stage)
+            return;
+        _stepNormsByGroup[done.Group] = done.StepSquaredNorms;
+        if (done.FreeOutputs is not null)
+            _freeOutputs = done.FreeOutputs;
+        Acknowledge(done.Group, done.Minibatch);
+    }
+
+    private void Acknowledge(int group, long minibatch)
+    {
+        if (_run is null || minibatch != _minibatch || !_waitingFor.Remove(group) || _waitingFor.Count > 0)
+            return;
+        var run = _run;
+        if (_stage < run.Plan.Phases.Count)
+        {
+            var phase = run.Plan.Phases[_stage];
+            // Summed in group order, as the batch engine does, so the figures agree to the last bit.
+            foreach (var spec in _network.FreeGroups)
+                System.Numerics.Tensors.TensorPrimitives.Add(_squaredSteps, _stepNormsByGroup[spec.Id], _squaredSteps);
+            _convergence[_stage] = PhaseConvergence.FromSquaredSteps(phase.Name, _squaredSteps, run.Dt, run.Tolerance);
+            bool updateNext = _stage + 1 == run.Plan.Phases.Count;
+            if (!updateNext || run.Plan.Update != UpdateMode.None)
+            {
+                BeginStage(_stage + 1);
+                return;
+            }
+        }
+        Complete();
+    }
+
+    private void Complete()
+    {
+        var run = _run!;
+        var output = _network.GroupsOf(_network.OutputLayer)[0];
+        var (loss, errors) = OutputScoring.Score(_freeOutputs ?? throw new InvalidOperationException("the output group sent no free-phase states"), output.PaddedSize, output.Size,
+            run.Batch.Targets, run.Batch.TargetStride, run.Batch.Labels, run.Batch.Rows);
+        var report = new MinibatchReport(run.Batch.Rows, loss, errors, _convergence);
+        Finish(report);
+    }
+
+    private void OnTimeout(WaitTimedOut timeout)
+    {
+        if (_run is null || timeout.Minibatch != _minibatch || timeout.Stage != _stage)
+            return;
+        string stage = _stage < _run.Plan.Phases.Count ? $"the {_run.Plan.Phases[_stage].Name} phase" : "the update";
+        string missing = string.Join(", ", _waitingFor.Select(id => _network.Groups[id].Name));
+        FailRun($"minibatch {_minibatch}: no report from {missing} after {_timeout.TotalSeconds:F0} s in {stage}", diverged: false);
+    }
+
+    private void FailRun(string reason, bool diverged)
+    {
+        Exception failure = diverged ? new TrainingDivergedException(reason) : new EngineFailureException(reason);
+        if (_requester is not null)
+            Finish(new Status.Failure(failure));
+        else
+            Context.GetLogger().Error(failure, "group failure outside a minibatch");
+    }
+
+    private void Finish(object reply)
+    {
+        _timer?.Cancel();
+        _requester?.Tell(reply);
+        (_run, _requester) = (null, null);
+    }
+
+    /// <summary>Parameter transfers: every group answers once; the reply goes to the engine when all have.</summary>
+    private void Broadcast(object request)
+    {
+        var requester = Sender;
+        var tasks = FreeGroupActors.Select(group => group.Ask(request, _timeout)).ToArray();
+        Task.WhenAll(tasks).PipeTo(requester, success: replies => replies.ToArray(), failure: e =>
+            new Status.Failure(new EngineFailureException($"a group did not answer {request.GetType().Name} within {_timeout.TotalSeconds:F0} s: {e.Message}")));
+    }
+}

@@ -1,0 +1,272 @@
+using System.Buffers;
+using Akka.Actor;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Actors.Groups;
+
+/// <summary>
+/// One neuron group as an actor: it owns the group's state, synapses and biases (a <see cref="NeuronGroup"/>,
+/// stepped by the same kernel as the batch engine) and integrates what its neighbours send. Synchronous schedule:
+/// a dataflow barrier per step — step t → t+1 runs once every source's step-t activity is here (Jacobi exchange:
+/// each group sends its step-t rates before it waits for its neighbours', so the two-way traffic cannot deadlock).
+/// Every activity carries (minibatch, phase, step); a duplicate or a gap stops the run with a message.
+/// </summary>
+public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
+{
+    private readonly NeuronGroup _group;
+    private readonly IActorRef _coordinator;
+    private readonly IncomingBlock[] _sources;      // non-clamped incoming blocks, one per source group
+    private readonly int[] _sourceIndexById;        // group id → index in _sources, −1 when not a source
+    private readonly float[]?[,] _inbox;            // [source, step parity]
+    private readonly int[,] _inboxStep;             // step held in each inbox slot, −1 when empty
+    private IActorRef[] _targets = [];
+
+    private long _minibatch = -1;
+    private int _phaseIndex = -1;
+    private Phase? _phase;
+    private float _dt;
+    private int _step;
+    private bool _phaseStepsDone;
+    private int _phaseEndsReceived;
+    private float[][]? _particles;
+
+    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator)
+    {
+        _group = group;
+        _coordinator = coordinator;
+        _sources = group.Incoming.Where(b => b.Source.Layer != 0).ToArray();
+        _sourceIndexById = Enumerable.Repeat(-1, group.Network.Groups.Count).ToArray();
+        for (int i = 0; i < _sources.Length; i++)
+        {
+            _sourceIndexById[_sources[i].Source.Id] = i;
+            _sources[i].SourcePhaseRates = new float[PhaseSlot.Count * group.MaxRows * _sources[i].Source.PaddedSize];
+        }
+        _inbox = new float[]?[_sources.Length, 2];
+        _inboxStep = new int[_sources.Length, 2];
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    private GroupSpec Spec => _group.Spec;
+
+    public static Props Props(NeuronGroup group, IActorRef coordinator, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator)).WithDispatcher(dispatcher);
+
+    protected override void OnReceive(object message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            Fail($"{e.GetType().Name}: {e.Message}", diverged: false);
+        }
+    }
+
+    private void Handle(object message)
+    {
+        switch (message)
+        {
+            case Wire wire:
+                _targets = Targets(wire.GroupsById);
+                break;
+            case StartMinibatch start:
+                BeginMinibatch(start);
+                break;
+            case StartPhase start:
+                BeginPhase(start);
+                break;
+            case Activity activity:
+                Receive(activity);
+                break;
+            case PhaseEndActivity end:
+                Receive(end);
+                break;
+            case ApplyRule apply:
+                _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
+                Sender.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
+                break;
+            case LoadParameters load:
+                GroupParameterMapping.Load(_group, load.Weights, load.Velocity);
+                Sender.Tell(new Done(Spec.Id));
+                break;
+            case StoreParameters store:
+                GroupParameterMapping.Store(_group, store.Weights, store.Velocity);
+                if (store.Estimate is not null)
+                    GroupParameterMapping.StoreEstimate(_group, store.Estimate);
+                Sender.Tell(new Done(Spec.Id));
+                break;
+            case FindDiverged find:
+                Sender.Tell(new DivergenceReport(Spec.Id, _group.FindDivergedParameter(find.Bound)));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>Groups that receive this group's activity: those holding a block whose source is this group.</summary>
+    private IActorRef[] Targets(IActorRef?[] groupsById) =>
+        _group.Network.FreeGroups
+            .Where(g => g.Layer == Spec.Layer + 1 || g.Layer == Spec.Layer - 1)
+            .Select(g => groupsById[g.Id] ?? throw new InvalidOperationException($"no actor for group {g.Name}"))
+            .ToArray();
+
+    private void BeginMinibatch(StartMinibatch start)
+    {
+        _minibatch = start.Minibatch;
+        _phaseIndex = -1;
+        _phase = null;
+        _group.BeginMinibatch(start.Rows, _group.IsOutput ? start.Targets : []);
+        foreach (var block in _group.Incoming)
+            if (block.Source.Layer == 0)
+                block.SourceRates = block.SourcePhaseRates = start.InputRates;
+        _particles = start.Particles;
+        if (_particles is not null)
+            _group.SetStatesFromLayer(_particles[Spec.Layer], _group.Network.LayerSizes[Spec.Layer]);
+        _group.PrepareConstantDrive();
+        Stash.UnstashAll();
+    }
+
+    private void BeginPhase(StartPhase start)
+    {
+        if (start.Minibatch != _minibatch)
+            throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_minibatch}");
+        (_phaseIndex, _phase, _dt, _step, _phaseStepsDone, _phaseEndsReceived) = (start.PhaseIndex, start.Phase, start.Dt, 0, false, 0);
+        for (int i = 0; i < _sources.Length; i++)
+            _inboxStep[i, 0] = _inboxStep[i, 1] = -1;
+        if (start.Phase.StartFromFreeFixedPoint)
+            _group.SetStates(_group.PhaseStatesOf(PhaseSlot.Free));
+        SendRates(step: 0);
+        Stash.UnstashAll();
+        Advance();
+    }
+
+    private void Receive(Activity activity)
+    {
+        if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
+            return;
+        int source = SourceIndex(activity.Source);
+        int parity = activity.Step & 1;
+        if (activity.Step < _step || activity.Step > _step + 1 || _inboxStep[source, parity] == activity.Step)
+            throw new InvalidOperationException(
+                $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
+        if (_inbox[source, parity] is { } previous)
+            ArrayPool<float>.Shared.Return(previous);
+        _inbox[source, parity] = activity.Rates;
+        _inboxStep[source, parity] = activity.Step;
+        Advance();
+    }
+
+    private void Receive(PhaseEndActivity end)
+    {
+        if (!IsCurrent(end.Minibatch, end.PhaseIndex, end))
+            return;
+        var block = _sources[SourceIndex(end.Source)];
+        int length = _group.Rows * block.Source.PaddedSize;
+        end.Rates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(end.Slot * length));
+        ArrayPool<float>.Shared.Return(end.Rates);
+        _phaseEndsReceived++;
+        TryFinishPhase();
+    }
+
+    /// <summary>
+    /// True when the message belongs to the running phase. Messages of a phase or minibatch this group has not
+    /// started yet (a neighbour was told first) wait in the stash; anything older is an error.
+    /// </summary>
+    private bool IsCurrent(long minibatch, int phaseIndex, object message)
+    {
+        if (minibatch == _minibatch && phaseIndex == _phaseIndex)
+            return true;
+        if (minibatch > _minibatch || (minibatch == _minibatch && phaseIndex > _phaseIndex))
+        {
+            Stash.Stash();
+            return false;
+        }
+        throw new InvalidOperationException($"stale {message.GetType().Name} of minibatch {minibatch} phase {phaseIndex} during minibatch {_minibatch} phase {_phaseIndex}");
+    }
+
+    private int SourceIndex(int sourceId)
+    {
+        int index = sourceId < _sourceIndexById.Length ? _sourceIndexById[sourceId] : -1;
+        return index >= 0 ? index : throw new InvalidOperationException($"activity from group {sourceId}, which is not a source of {Spec.Name}");
+    }
+
+    /// <summary>Takes every step whose inputs are all here (the synchronous schedule's barrier).</summary>
+    private void Advance()
+    {
+        var phase = _phase!;
+        while (_step < phase.Steps && AllSourcesAt(_step))
+        {
+            int parity = _step & 1;
+            for (int i = 0; i < _sources.Length; i++)
+                _sources[i].SourceRates = _inbox[i, parity]!;
+            _group.Step(_dt, phase.Beta, measureStep: _step == phase.Steps - 1);
+            for (int i = 0; i < _sources.Length; i++)
+                _inboxStep[i, parity] = -1;
+            _step++;
+            if (_step < phase.Steps)
+                SendRates(_step);
+        }
+        if (_step == phase.Steps && !_phaseStepsDone)
+        {
+            _phaseStepsDone = true;
+            _group.EndPhase(phase.Slot);
+            foreach (var target in _targets)
+                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(_group.PhaseRatesOf(phase.Slot))));
+            TryFinishPhase();
+        }
+    }
+
+    private bool AllSourcesAt(int step)
+    {
+        int parity = step & 1;
+        for (int i = 0; i < _sources.Length; i++)
+            if (_inboxStep[i, parity] != step)
+                return false;
+        return true;
+    }
+
+    private void SendRates(int step)
+    {
+        var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
+        foreach (var target in _targets)
+            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, CopyOf(rates)));
+    }
+
+    private void TryFinishPhase()
+    {
+        if (!_phaseStepsDone || _phaseEndsReceived < _sources.Length)
+            return;
+        var phase = _phase!;
+        var norms = _group.StepSquaredNorms.ToArray();
+        foreach (float norm in norms)
+            if (float.IsNaN(norm))
+            {
+                Fail($"NaN in its state at the end of the phase", diverged: true);
+                return;
+            }
+        if (phase.Slot == PhaseSlot.Free && _particles is not null)
+            _group.CopyPhaseStatesToLayer(PhaseSlot.Free, _particles[Spec.Layer], _group.Network.LayerSizes[Spec.Layer]);
+        float[]? outputs = _group.IsOutput && phase.Slot == PhaseSlot.Free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
+        _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs));
+    }
+
+    private static float[] CopyOf(ReadOnlySpan<float> values)
+    {
+        var copy = ArrayPool<float>.Shared.Rent(values.Length);
+        values.CopyTo(copy);
+        return copy;
+    }
+
+    private void Fail(string reason, bool diverged)
+    {
+        string phase = _phase?.Name ?? "(between phases)";
+        _coordinator.Tell(new GroupFailed(Spec.Id, $"group {Spec.Name}, minibatch {_minibatch}, {phase} phase, step {_step}: {reason}", diverged));
+        Context.Stop(Self);
+    }
+}

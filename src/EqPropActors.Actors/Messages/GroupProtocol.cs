@@ -1,0 +1,52 @@
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Actors.Messages;
+
+/// <summary>Marker of every message the engine's actors exchange (a later serializer binds to it).</summary>
+public interface IEngineMessage;
+
+/// <summary>
+/// Coordinator → group: a new minibatch block. <paramref name="InputRates"/> are ρ(x) of the clamped input
+/// ([rows × input stride], read-only for the minibatch), <paramref name="Targets"/> the one-hot targets.
+/// </summary>
+public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates, float[] Targets, float[][]? Particles) : IEngineMessage;
+
+/// <summary>Coordinator → group: relax for <see cref="Phase.Steps"/> steps, then report.</summary>
+public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, float Dt) : IEngineMessage;
+
+/// <summary>
+/// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start).
+/// <paramref name="Rates"/> is a pooled [rows × sender's padded size] buffer handed over to the receiver.
+/// </summary>
+public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates) : IEngineMessage;
+
+/// <summary>Group → group: the sender's rates at the end of a phase, kept for the learning rule.</summary>
+public sealed record PhaseEndActivity(int Source, long Minibatch, int PhaseIndex, int Slot, float[] Rates) : IEngineMessage;
+
+/// <summary>
+/// Group → coordinator: the phase is over for this group. <paramref name="StepSquaredNorms"/>: ‖s_T − s_{T−1}‖²
+/// per row; <paramref name="FreeOutputs"/>: the output group's free-phase states, for scoring.
+/// </summary>
+public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[] StepSquaredNorms, float[]? FreeOutputs) : IEngineMessage;
+
+/// <summary>Coordinator → group: apply (or only estimate) the local rule.</summary>
+public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate) : IEngineMessage;
+
+public sealed record RuleApplied(int Group, long Minibatch) : IEngineMessage;
+
+/// <summary>Group → coordinator: the group cannot go on; the reason names what it was doing.</summary>
+public sealed record GroupFailed(int Group, string Reason, bool Diverged) : IEngineMessage;
+
+/// <summary>Coordinator/engine → group: parameter transfer through the engine-independent full matrices.</summary>
+public sealed record LoadParameters(ParameterSet Weights, ParameterSet? Velocity) : IEngineMessage;
+
+public sealed record StoreParameters(ParameterSet Weights, ParameterSet? Velocity, ParameterSet? Estimate) : IEngineMessage;
+
+public sealed record FindDiverged(float Bound) : IEngineMessage;
+
+public sealed record DivergenceReport(int Group, string? Where) : IEngineMessage;
+
+/// <summary>Reply to requests that only need an acknowledgement.</summary>
+public sealed record Done(int Group) : IEngineMessage;
