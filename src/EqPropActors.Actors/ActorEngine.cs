@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using EqPropActors.Actors.Coordination;
 using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 
@@ -20,18 +21,21 @@ public sealed class ActorEngine : IEngine
     private readonly IActorRef _coordinator;
     private readonly TimeSpan _timeout;
 
-    public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, TimeSpan? timeout = null)
+    public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null)
     {
+        Schedule = schedule ?? ScheduleSettings.Synchronous;
+        Schedule.Validate();
         if (learningRates.Count != network.PairCount)
             throw new ArgumentException($"expected {network.PairCount} learning rates (one per layer pair), got {learningRates.Count}", nameof(learningRates));
         Network = network;
         MaxRows = maxRows;
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
         _system = ActorSystem.Create("eqprop", DefaultConfig());
-        _coordinator = _system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, _timeout, GroupDispatcher), "coordinator");
+        _coordinator = _system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout, GroupDispatcher), "coordinator");
     }
 
     public NetworkSpec Network { get; }
+    public ScheduleSettings Schedule { get; }
     public int MaxRows { get; }
 
     /// <summary>cluster-config/actors.conf, compiled into this assembly.</summary>

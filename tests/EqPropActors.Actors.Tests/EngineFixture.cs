@@ -36,5 +36,5 @@ public sealed class EngineFixture
 
     public static IEngine Batch(NetworkSpec network, int rows, float[] rates) => new BatchEngine(network, rows, rates);
 
-    public static IEngine Actors(NetworkSpec network, int rows, float[] rates) => new ActorEngine(network, rows, rates, TimeSpan.FromSeconds(20));
+    public static IEngine Actors(NetworkSpec network, int rows, float[] rates) => new ActorEngine(network, rows, rates, timeout: TimeSpan.FromSeconds(20));
 }

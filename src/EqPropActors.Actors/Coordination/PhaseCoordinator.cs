@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
@@ -33,9 +34,17 @@ public sealed class PhaseCoordinator : ReceiveActor
     private float[]? _freeOutputs;
     private ICancelable? _timer;
 
-    public PhaseCoordinator(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, TimeSpan timeout, string groupDispatcher)
+    private readonly ScheduleSettings _schedule;
+    private readonly HashSet<int> _unsettled = [];
+    private bool _phaseEnded;
+    private EngineStatistics _statistics = EngineStatistics.None;
+    private readonly System.Diagnostics.Stopwatch _phaseClock = new();
+
+    public PhaseCoordinator(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout,
+        string groupDispatcher)
     {
         _network = network;
+        _schedule = schedule;
         _timeout = timeout;
         _input = new NeuronGroup(network, network.GroupsOf(0)[0], maxRows, learningRates);
         _groups = new IActorRef?[network.Groups.Count];
@@ -43,7 +52,7 @@ public sealed class PhaseCoordinator : ReceiveActor
         foreach (var spec in network.FreeGroups)
         {
             var group = new NeuronGroup(network, spec, maxRows, learningRates);
-            _groups[spec.Id] = Context.ActorOf(NeuronGroupActor.Props(group, Self, groupDispatcher), spec.Name);
+            _groups[spec.Id] = Context.ActorOf(NeuronGroupActor.Props(group, Self, schedule, groupDispatcher), spec.Name);
             _freeGroupCount++;
         }
         foreach (var group in FreeGroupActors)
@@ -51,6 +60,7 @@ public sealed class PhaseCoordinator : ReceiveActor
 
         Receive<RunMinibatch>(Start);
         Receive<PhaseDone>(OnPhaseDone);
+        Receive<GroupStatus>(OnGroupStatus);
         Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch));
         Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
         Receive<WaitTimedOut>(OnTimeout);
@@ -59,8 +69,9 @@ public sealed class PhaseCoordinator : ReceiveActor
         Receive<FindDiverged>(Broadcast);
     }
 
-    public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, TimeSpan timeout, string groupDispatcher) =>
-        Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, timeout, groupDispatcher));
+    public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout,
+        string groupDispatcher) =>
+        Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, schedule, timeout, groupDispatcher));
 
     private IEnumerable<IActorRef> FreeGroupActors => _groups.OfType<IActorRef>();
 
@@ -77,6 +88,7 @@ public sealed class PhaseCoordinator : ReceiveActor
         _convergence = new PhaseConvergence[run.Plan.Phases.Count];
         _squaredSteps = new float[batch.Rows];
         _freeOutputs = null;
+        _statistics = EngineStatistics.None;
         var start = new StartMinibatch(_minibatch, batch.Rows, _input.Rates, batch.Targets, batch.Particles);
         foreach (var group in FreeGroupActors)
             group.Tell(start);
@@ -95,7 +107,11 @@ public sealed class PhaseCoordinator : ReceiveActor
         _timer = Context.System.Scheduler.ScheduleTellOnceCancelable(_timeout, Self, new WaitTimedOut(_minibatch, stage), Self);
         if (stage < run.Plan.Phases.Count)
         {
-            var phase = new StartPhase(_minibatch, stage, run.Plan.Phases[stage], run.Dt);
+            _phaseEnded = false;
+            _unsettled.Clear();
+            _unsettled.UnionWith(_waitingFor);
+            _phaseClock.Restart();
+            var phase = new StartPhase(_minibatch, stage, run.Plan.Phases[stage], run.Dt, run.Tolerance);
             foreach (var group in FreeGroupActors)
                 group.Tell(phase);
         }
@@ -112,6 +128,8 @@ public sealed class PhaseCoordinator : ReceiveActor
         if (_run is null || done.Minibatch != _minibatch || done.PhaseIndex != _stage)
             return;
         _stepNormsByGroup[done.Group] = done.StepSquaredNorms;
+        var s = done.Statistics;
+        _statistics = _statistics.Add(new EngineStatistics(s.MessagesSent, s.BytesSent, s.MessagesSuppressed, s.Steps, 1, s.StalenessSum, s.StalenessCount, 0));
         if (done.FreeOutputs is not null)
             _freeOutputs = done.FreeOutputs;
         Acknowledge(done.Group, done.Minibatch);
@@ -125,6 +143,7 @@ public sealed class PhaseCoordinator : ReceiveActor
         if (_stage < run.Plan.Phases.Count)
         {
             var phase = run.Plan.Phases[_stage];
+            _statistics = _statistics with { PhaseSeconds = _statistics.PhaseSeconds + _phaseClock.Elapsed.TotalSeconds };
             // Summed in group order, as the batch engine does, so the figures agree to the last bit.
             foreach (var spec in _network.FreeGroups)
                 System.Numerics.Tensors.TensorPrimitives.Add(_squaredSteps, _stepNormsByGroup[spec.Id], _squaredSteps);
@@ -145,8 +164,25 @@ public sealed class PhaseCoordinator : ReceiveActor
         var output = _network.GroupsOf(_network.OutputLayer)[0];
         var (loss, errors) = OutputScoring.Score(_freeOutputs ?? throw new InvalidOperationException("the output group sent no free-phase states"), output.PaddedSize, output.Size,
             run.Batch.Targets, run.Batch.TargetStride, run.Batch.Labels, run.Batch.Rows);
-        var report = new MinibatchReport(run.Batch.Rows, loss, errors, _convergence);
+        var report = new MinibatchReport(run.Batch.Rows, loss, errors, _convergence) { Statistics = _statistics };
         Finish(report);
+    }
+
+    /// <summary>Async: the phase ends when every group reports that it has settled.</summary>
+    private void OnGroupStatus(GroupStatus status)
+    {
+        if (_run is null || status.Minibatch != _minibatch || status.PhaseIndex != _stage || _phaseEnded)
+            return;
+        if (status.Settled)
+            _unsettled.Remove(status.Group);
+        else
+            _unsettled.Add(status.Group);
+        if (_unsettled.Count > 0)
+            return;
+        _phaseEnded = true;
+        var end = new EndPhase(_minibatch, _stage);
+        foreach (var group in FreeGroupActors)
+            group.Tell(end);
     }
 
     private void OnTimeout(WaitTimedOut timeout)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
@@ -14,7 +15,7 @@ namespace EqPropActors.Actors.Groups;
 /// each group sends its step-t rates before it waits for its neighbours', so the two-way traffic cannot deadlock).
 /// Every activity carries (minibatch, phase, step); a duplicate or a gap stops the run with a message.
 /// </summary>
-public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
+public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
 {
     private readonly NeuronGroup _group;
     private readonly IActorRef _coordinator;
@@ -33,10 +34,16 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private int _phaseEndsReceived;
     private float[][]? _particles;
 
-    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator)
+    private readonly ScheduleSettings _schedule;
+    private float _tolerance;
+    private int _messagesSent, _messagesSuppressed;
+    private long _bytesSent, _stalenessSum, _stalenessCount;
+
+    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule)
     {
         _group = group;
         _coordinator = coordinator;
+        _schedule = schedule;
         _sources = group.Incoming.Where(b => b.Source.Layer != 0).ToArray();
         _sourceIndexById = Enumerable.Repeat(-1, group.Network.Groups.Count).ToArray();
         for (int i = 0; i < _sources.Length; i++)
@@ -46,14 +53,18 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         }
         _inbox = new float[]?[_sources.Length, 2];
         _inboxStep = new int[_sources.Length, 2];
+        if (schedule.Kind == ScheduleKind.Async)
+            InitializeAsync();
     }
 
     public IStash Stash { get; set; } = null!;
 
     private GroupSpec Spec => _group.Spec;
 
-    public static Props Props(NeuronGroup group, IActorRef coordinator, string dispatcher) =>
-        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator)).WithDispatcher(dispatcher);
+    public static Props Props(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator, schedule)).WithDispatcher(dispatcher);
+
+    private bool IsAsync => _schedule.Kind == ScheduleKind.Async;
 
     protected override void OnReceive(object message)
     {
@@ -80,8 +91,17 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case StartPhase start:
                 BeginPhase(start);
                 break;
+            case Activity activity when IsAsync:
+                ReceiveAsync(activity);
+                break;
             case Activity activity:
                 Receive(activity);
+                break;
+            case Tick tick:
+                OnTick(tick);
+                break;
+            case EndPhase end:
+                OnEndPhase(end);
                 break;
             case PhaseEndActivity end:
                 Receive(end);
@@ -136,14 +156,21 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     {
         if (start.Minibatch != _minibatch)
             throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_minibatch}");
-        (_phaseIndex, _phase, _dt, _step, _phaseStepsDone, _phaseEndsReceived) = (start.PhaseIndex, start.Phase, start.Dt, 0, false, 0);
+        (_phaseIndex, _phase, _dt, _tolerance, _step, _phaseStepsDone, _phaseEndsReceived) =
+            (start.PhaseIndex, start.Phase, start.Dt, start.Tolerance, 0, false, 0);
+        (_messagesSent, _messagesSuppressed, _bytesSent, _stalenessSum, _stalenessCount) = (0, 0, 0, 0, 0);
         for (int i = 0; i < _sources.Length; i++)
             _inboxStep[i, 0] = _inboxStep[i, 1] = -1;
         if (start.Phase.StartFromFreeFixedPoint)
             _group.SetStates(_group.PhaseStatesOf(PhaseSlot.Free));
+        if (IsAsync)
+            BeginAsyncPhase();
         SendRates(step: 0);
         Stash.UnstashAll();
-        Advance();
+        if (IsAsync)
+            Self.Tell(new Tick(_minibatch, _phaseIndex));
+        else
+            Advance();
     }
 
     private void Receive(Activity activity)
@@ -205,6 +232,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             int parity = _step & 1;
             for (int i = 0; i < _sources.Length; i++)
                 _sources[i].SourceRates = _inbox[i, parity]!;
+            _stalenessCount += _sources.Length; // the barrier makes every input exactly one step old: staleness 0
             _group.Step(_dt, phase.Beta, measureStep: _step == phase.Steps - 1);
             for (int i = 0; i < _sources.Length; i++)
                 _inboxStep[i, parity] = -1;
@@ -213,13 +241,18 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
                 SendRates(_step);
         }
         if (_step == phase.Steps && !_phaseStepsDone)
-        {
-            _phaseStepsDone = true;
-            _group.EndPhase(phase.Slot);
-            foreach (var target in _targets)
-                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(_group.PhaseRatesOf(phase.Slot))));
-            TryFinishPhase();
-        }
+            FinishSteps();
+    }
+
+    /// <summary>Keeps the phase's end state and sends it to the neighbours, whose learning rule needs it.</summary>
+    private void FinishSteps()
+    {
+        var phase = _phase!;
+        _phaseStepsDone = true;
+        _group.EndPhase(phase.Slot);
+        foreach (var target in _targets)
+            target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(_group.PhaseRatesOf(phase.Slot))));
+        TryFinishPhase();
     }
 
     private bool AllSourcesAt(int step)
@@ -236,6 +269,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
         foreach (var target in _targets)
             target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, CopyOf(rates)));
+        _messagesSent += _targets.Length;
+        _bytesSent += (long)_targets.Length * _group.Rows * Spec.Size * sizeof(float);
     }
 
     private void TryFinishPhase()
@@ -253,7 +288,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         if (phase.Slot == PhaseSlot.Free && _particles is not null)
             _group.CopyPhaseStatesToLayer(PhaseSlot.Free, _particles[Spec.Layer], _group.Network.LayerSizes[Spec.Layer]);
         float[]? outputs = _group.IsOutput && phase.Slot == PhaseSlot.Free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
-        _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs));
+        var statistics = new GroupPhaseStatistics(_step, _messagesSent, _bytesSent, _messagesSuppressed, _stalenessSum, _stalenessCount);
+        _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs, statistics));
     }
 
     private static float[] CopyOf(ReadOnlySpan<float> values)

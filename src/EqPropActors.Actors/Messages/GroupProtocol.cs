@@ -13,8 +13,24 @@ public interface IEngineMessage;
 /// </summary>
 public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates, float[] Targets, float[][]? Particles) : IEngineMessage;
 
-/// <summary>Coordinator → group: relax for <see cref="Phase.Steps"/> steps, then report.</summary>
-public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, float Dt) : IEngineMessage;
+/// <summary>
+/// Coordinator → group: relax. Sync: exactly <see cref="Phase.Steps"/> steps, then report. Async: step until told
+/// to <see cref="EndPhase"/>, at most <see cref="Phase.Steps"/> steps, reporting when locally settled.
+/// </summary>
+public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, float Dt, float Tolerance) : IEngineMessage;
+
+/// <summary>Group → itself (async): take the next step.</summary>
+public sealed record Tick(long Minibatch, int PhaseIndex) : IEngineMessage;
+
+/// <summary>Group → coordinator (async): whether the group has settled (locally converged or out of step budget).</summary>
+public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool Settled) : IEngineMessage;
+
+/// <summary>Coordinator → group (async): every group has settled; take the phase's snapshot and report.</summary>
+public sealed record EndPhase(long Minibatch, int PhaseIndex) : IEngineMessage;
+
+/// <summary>What a group did in one phase: steps taken, activity messages and payload bytes it sent, and how old
+/// (in its own steps) the neighbour activity it integrated was, summed over steps and sources.</summary>
+public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long BytesSent, long MessagesSuppressed, long StalenessSum, long StalenessCount);
 
 /// <summary>
 /// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start).
@@ -29,7 +45,8 @@ public sealed record PhaseEndActivity(int Source, long Minibatch, int PhaseIndex
 /// Group → coordinator: the phase is over for this group. <paramref name="StepSquaredNorms"/>: ‖s_T − s_{T−1}‖²
 /// per row; <paramref name="FreeOutputs"/>: the output group's free-phase states, for scoring.
 /// </summary>
-public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[] StepSquaredNorms, float[]? FreeOutputs) : IEngineMessage;
+public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[] StepSquaredNorms, float[]? FreeOutputs,
+    GroupPhaseStatistics Statistics) : IEngineMessage;
 
 /// <summary>Coordinator → group: apply (or only estimate) the local rule.</summary>
 public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate) : IEngineMessage;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using EqPropActors.Actors;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Kernels;
@@ -15,7 +16,7 @@ namespace EqPropActors.Cli.Commands;
 public sealed class BenchSettings : CommandSettings
 {
     [CommandOption("--engine <ENGINE>")]
-    [Description("Engine to measure: batch (default)")]
+    [Description("batch (default), or actors: also the actor engine (sync schedule, 1 and 4 groups per hidden layer), next to the batch engine in the same run")]
     public string Engine { get; init; } = "batch";
 
     [CommandOption("--seconds <S>")]
@@ -23,7 +24,7 @@ public sealed class BenchSettings : CommandSettings
     public double Seconds { get; init; } = 3;
 
     [CommandOption("--threads <N>")]
-    [Description("1 or 2: each configuration is measured single-threaded and, with 2, also with the large products split over two cores. Default: 2")]
+    [Description("1 or 2: the batch engine is measured single-threaded and, with 2, also with the large products split over two cores. Default: 2")]
     public int Threads { get; init; } = 2;
 
     [CommandOption("--rule <RULE>")]
@@ -51,24 +52,31 @@ public sealed class BenchCommand : Command<BenchSettings>
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellation)
     {
         if (Console.IsOutputRedirected)
-            AnsiConsole.Profile.Width = 160; // keep the table on one line per row in logs
+            AnsiConsole.Profile.Width = 180; // keep the table on one line per row in logs
         var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
+        bool actors = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", false), ("actors", true));
         double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
         AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
-        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "threads", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul", "× PyTorch ref");
+        var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul",
+            "time × batch (1 thread)", "× PyTorch ref");
         foreach (var (layers, t1, t2, batch) in Configurations)
-            foreach (int threads in Enumerable.Range(1, Math.Clamp(settings.Threads, 1, 2)))
         {
-            var network = new NetworkSpec(layers);
-            var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, threads, cancellation);
-            double gflops = measurement.FlopsPerSecond / 1e9;
-            bool reference = layers.Length == 3 && batch == 20;
-            table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), settings.Engine, threads.ToString(),
-                measurement.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
-                (60000 / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
-                gflops.ToString("F1", CultureInfo.InvariantCulture),
-                (100 * gflops / matmul).ToString("F0", CultureInfo.InvariantCulture),
-                reference ? (measurement.SamplesPerSecond / PyTorchReferenceSamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "");
+            double? baseline = null;
+            foreach (var variant in Variants(settings, actors))
+            {
+                var network = new NetworkSpec(layers, groupsPerHiddenLayer: variant.Groups);
+                var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, variant.Create, cancellation);
+                baseline ??= measurement.SamplesPerSecond;
+                double gflops = measurement.FlopsPerSecond / 1e9;
+                bool reference = layers.Length == 3 && batch == 20;
+                table.AddRow(network.Describe(), t1.ToString(), t2.ToString(), batch.ToString(), variant.Name,
+                    measurement.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+                    (60000 / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
+                    gflops.ToString("F1", CultureInfo.InvariantCulture),
+                    (100 * gflops / matmul).ToString("F0", CultureInfo.InvariantCulture),
+                    (baseline.Value / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
+                    reference ? (measurement.SamplesPerSecond / PyTorchReferenceSamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "");
+            }
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"× PyTorch ref: against {PyTorchReferenceSamplesPerSecond:F0} samples/s, the throughput of a careful PyTorch CPU implementation " +
@@ -76,14 +84,28 @@ public sealed class BenchCommand : Command<BenchSettings>
         return ExitCodes.Success;
     }
 
+    private sealed record Variant(string Name, int Groups, Func<NetworkSpec, int, IEngine> Create);
+
+    /// <summary>What is measured per configuration: the batch engine first (the baseline of the ratio column).</summary>
+    private static IEnumerable<Variant> Variants(BenchSettings settings, bool actors)
+    {
+        static float[] Rates(NetworkSpec network) => Enumerable.Repeat(0.01f, network.PairCount).ToArray();
+        yield return new Variant("batch, 1 thread", 1, (network, rows) => new BatchEngine(network, rows, Rates(network)));
+        if (settings.Threads >= 2)
+            yield return new Variant("batch, 2 threads", 1, (network, rows) => new BatchEngine(network, rows, Rates(network), threads: 2));
+        if (!actors)
+            yield break;
+        yield return new Variant("actors sync", 1, (network, rows) => new ActorEngine(network, rows, Rates(network)));
+        yield return new Variant("actors sync, 4 groups/layer", 4, (network, rows) => new ActorEngine(network, rows, Rates(network)));
+    }
+
     public sealed record Measurement(double SamplesPerSecond, double FlopsPerSecond);
 
     /// <summary>Trains on random inputs (real phases and updates) for a fixed time after a warm-up.</summary>
     public static Measurement Measure(NetworkSpec network, int freeSteps, int nudgedSteps, int rows, LearningRule rule, double seconds,
-        int threads, CancellationToken cancellation = default)
+        Func<NetworkSpec, int, IEngine> create, CancellationToken cancellation = default)
     {
-        float[] rates = Enumerable.Repeat(0.01f, network.PairCount).ToArray();
-        using var engine = new BatchEngine(network, rows, rates, threads);
+        using var engine = create(network, rows);
         engine.LoadParameters(WeightInitializer.Create(network.LayerSizes, rule == LearningRule.Ep ? 0 : 90, seed: 1), null);
         var batch = Minibatch.Random(network, rows, seed: 1);
         var plan = MinibatchPlan.Training(freeSteps, nudgedSteps, new RuleApplication(rule, 0.5f, false, 0f));

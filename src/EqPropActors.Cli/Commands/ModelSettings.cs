@@ -90,6 +90,26 @@ public class ModelSettings : NetworkSettings
     [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: 2 on a multi-core machine")]
     public int? Threads { get; init; }
 
+    [CommandOption("--schedule <NAME>")]
+    [Description("Actor engine schedule: sync (a barrier per step: bit for bit the batch engine, default) or async (no barrier; not deterministic)")]
+    public string ActorSchedule { get; init; } = "sync";
+
+    [CommandOption("--delay-steps <D>")]
+    [Description("Async: neighbours' activity is integrated D of their steps late. Default: 0")]
+    public int DelaySteps { get; init; }
+
+    [CommandOption("--jitter <J>")]
+    [Description("Async: each message is delayed by up to J further steps, at random. Default: 0")]
+    public int Jitter { get; init; }
+
+    [CommandOption("--rate-spread <S>")]
+    [Description("Async: groups step at random relative speeds in [1 − S, 1]. Default: 0")]
+    public double RateSpread { get; init; }
+
+    [CommandOption("--send-threshold <R>")]
+    [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
+    public float SendThreshold { get; init; }
+
     [CommandOption("--engine <ENGINE>")]
     [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit)")]
     public string Engine { get; init; } = "batch";
@@ -128,6 +148,11 @@ public class ModelSettings : NetworkSettings
             PersistentParticles = Persistent,
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
             Threads = Threads ?? Math.Min(2, Environment.ProcessorCount),
+            ActorSchedule = ParseChoice(ActorSchedule, "--schedule", ("sync", "sync"), ("async", "async")),
+            DelaySteps = DelaySteps,
+            Jitter = Jitter,
+            RateSpread = RateSpread,
+            SendThreshold = SendThreshold,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors")),
         };
         config.Validate();

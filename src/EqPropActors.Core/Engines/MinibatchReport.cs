@@ -23,5 +23,8 @@ public readonly record struct PhaseConvergence(string Phase, double MeanResidual
 /// <summary>What a minibatch produced: free-phase loss and errors, and how well each phase converged.</summary>
 public sealed record MinibatchReport(int Rows, double LossSum, int Errors, IReadOnlyList<PhaseConvergence> Phases)
 {
+    /// <summary>Messages, steps and staleness of the groups (distributed engines only).</summary>
+    public EngineStatistics Statistics { get; init; } = EngineStatistics.None;
+
     public int NonConverged => Phases.Sum(p => p.NonConverged);
 }

@@ -22,6 +22,16 @@ public sealed record EpochMetrics
 
     public required double MeanFreeResidual { get; init; }
     public required double MeanNudgedResidual { get; init; }
+    /// <summary>Activity messages, their payload bytes and the messages held back by event-driven sending
+    /// (distributed engines; 0 for the batch engine).</summary>
+    public long Messages { get; init; }
+    public long Bytes { get; init; }
+    public long SuppressedMessages { get; init; }
+
+    /// <summary>Mean steps a group took per phase, and mean age (in the receiver's steps) of the activity it integrated.</summary>
+    public double MeanStepsPerGroupPhase { get; init; }
+    public double MeanStaleness { get; init; }
+
     public required double Seconds { get; init; }
     public required double SamplesPerSecond { get; init; }
 }

@@ -102,6 +102,11 @@ public sealed class Trainer
             TestLoss = testLoss,
             WeightAnglesDegrees = WeightAlignment.AnglesDegrees(_engine.ExportWeights()),
             FreeNonConverged = totals.FreeNonConverged,
+            Messages = totals.Statistics.Messages,
+            Bytes = totals.Statistics.Bytes,
+            SuppressedMessages = totals.Statistics.Suppressed,
+            MeanStepsPerGroupPhase = totals.Statistics.MeanStepsPerGroupPhase,
+            MeanStaleness = totals.Statistics.MeanStaleness,
             NudgedNonConverged = totals.NudgedNonConverged,
             MeanFreeResidual = totals.FreeResidual / batches,
             MeanNudgedResidual = totals.NudgedResidual / batches,
@@ -198,9 +203,11 @@ public sealed class Trainer
         public long Errors;
         public double Loss, FreeResidual, NudgedResidual;
         public int FreeNonConverged, NudgedNonConverged;
+        public EngineStatistics Statistics = EngineStatistics.None;
 
         public void Add(MinibatchReport report)
         {
+            Statistics = Statistics.Add(report.Statistics);
             Errors += report.Errors;
             Loss += report.LossSum;
             var free = report.Phases[0];

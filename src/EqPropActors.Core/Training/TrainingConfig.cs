@@ -44,6 +44,16 @@ public sealed record TrainingConfig
     public bool PersistentParticles { get; init; }
     public string Engine { get; init; } = "batch";
 
+    /// <summary>Actor engine: "sync" (barrier per step, bit for bit the batch engine) or "async".</summary>
+    public string ActorSchedule { get; init; } = "sync";
+
+    /// <summary>Async schedule: transmission delay and jitter in the sender's steps, spread of the groups' step rates,
+    /// and the event-driven sending threshold.</summary>
+    public int DelaySteps { get; init; }
+    public int Jitter { get; init; }
+    public double RateSpread { get; init; }
+    public float SendThreshold { get; init; }
+
     /// <summary>Cores the batch engine uses for its large products (1 or 2); results are identical either way.</summary>
     public int Threads { get; init; } = 1;
 
@@ -81,6 +91,8 @@ public sealed record TrainingConfig
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
+        Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
+        Require(Engine == "actors" || ActorSchedule == "sync", "--schedule async needs --engine actors");
         Require(Threads is 1 or 2, $"--threads must be 1 or 2, got {Threads}");
         Require(MaxWeightMagnitude > 0, $"--max-weight must be positive, got {MaxWeightMagnitude}");
         Require(InitAngleDegrees is >= 0 and <= 90, $"--init-angle must be between 0 and 90 degrees, got {InitAngleDegrees}");

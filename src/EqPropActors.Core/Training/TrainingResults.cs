@@ -14,6 +14,10 @@ public sealed record TrainingResults
     public required double[] FinalWeightAnglesDegrees { get; init; }
     public required long FreeNonConverged { get; init; }
     public required long NudgedNonConverged { get; init; }
+    public long Messages { get; init; }
+    public long Bytes { get; init; }
+    public long SuppressedMessages { get; init; }
+    public double MeanStaleness { get; init; }
     public string? Diverged { get; init; }
 
     public static TrainingResults From(IReadOnlyList<EpochMetrics> history, string? diverged)
@@ -35,6 +39,10 @@ public sealed record TrainingResults
             FinalWeightAnglesDegrees = last.WeightAnglesDegrees,
             FreeNonConverged = history.Sum(m => (long)m.FreeNonConverged),
             NudgedNonConverged = history.Sum(m => (long)m.NudgedNonConverged),
+            Messages = history.Sum(m => m.Messages),
+            Bytes = history.Sum(m => m.Bytes),
+            SuppressedMessages = history.Sum(m => m.SuppressedMessages),
+            MeanStaleness = history.Average(m => m.MeanStaleness),
             Diverged = diverged,
         };
     }

@@ -1,0 +1,40 @@
+namespace EqPropActors.Actors.Schedules;
+
+/// <summary>How the group actors advance in time.</summary>
+public enum ScheduleKind
+{
+    /// <summary>A dataflow barrier per step (Jacobi exchange): bit for bit the batch engine.</summary>
+    Sync,
+
+    /// <summary>No barrier: every group steps at its own pace with the latest activity it holds from each neighbour.</summary>
+    Async,
+}
+
+/// <summary>
+/// The schedule and, for <see cref="ScheduleKind.Async"/>, the ways in which locality and asynchrony are made
+/// worse on purpose, for plausibility studies.
+/// </summary>
+/// <param name="DelaySteps">A neighbour's activity is integrated this many of the neighbour's steps late.</param>
+/// <param name="Jitter">Each message is delayed by up to this many further steps (uniform, drawn per message).</param>
+/// <param name="RateSpread">Group g steps at relative speed 1 − u_g·spread, u_g uniform in [0, 1] from the run seed
+/// and the group id: the slowest groups take up to 1/(1 − spread) ticks per step.</param>
+/// <param name="SendThreshold">Event-driven sending: a group sends its activity only when some rate changed by more
+/// than this since the last activity it sent (0: every step).</param>
+/// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
+public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
+    float SendThreshold = 0, int Seed = 1)
+{
+    public static ScheduleSettings Synchronous { get; } = new();
+
+    public void Validate()
+    {
+        if (DelaySteps < 0 || Jitter < 0)
+            throw new Core.ConfigurationException($"--delay-steps and --jitter must be non-negative, got {DelaySteps} and {Jitter}");
+        if (RateSpread is < 0 or >= 1)
+            throw new Core.ConfigurationException($"--rate-spread must be in [0, 1), got {RateSpread}");
+        if (SendThreshold < 0)
+            throw new Core.ConfigurationException($"--send-threshold must be non-negative, got {SendThreshold}");
+        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0))
+            throw new Core.ConfigurationException("--delay-steps, --jitter, --rate-spread and --send-threshold need --schedule async");
+    }
+}

@@ -1,0 +1,19 @@
+namespace EqPropActors.Core.Engines;
+
+/// <summary>
+/// What a distributed engine's groups did in a minibatch (zero for the batch engine): activity messages and
+/// payload bytes sent, messages held back by event-driven sending, group steps, phases, and the staleness of the
+/// activity integrated (in the receiver's steps; 0 under the synchronous schedule).
+/// </summary>
+public sealed record EngineStatistics(long Messages, long Bytes, long Suppressed, long GroupSteps, long GroupPhases, long StalenessSum, long StalenessCount,
+    double PhaseSeconds)
+{
+    public static EngineStatistics None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public double MeanStaleness => StalenessCount == 0 ? 0 : (double)StalenessSum / StalenessCount;
+    public double MeanStepsPerGroupPhase => GroupPhases == 0 ? 0 : (double)GroupSteps / GroupPhases;
+
+    public EngineStatistics Add(EngineStatistics other) => new(Messages + other.Messages, Bytes + other.Bytes, Suppressed + other.Suppressed,
+        GroupSteps + other.GroupSteps, GroupPhases + other.GroupPhases, StalenessSum + other.StalenessSum, StalenessCount + other.StalenessCount,
+        PhaseSeconds + other.PhaseSeconds);
+}
