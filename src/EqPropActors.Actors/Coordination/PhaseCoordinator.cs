@@ -35,7 +35,7 @@ public sealed class PhaseCoordinator : ReceiveActor
     private ICancelable? _timer;
 
     private readonly ScheduleSettings _schedule;
-    private readonly HashSet<int> _unsettled = [];
+    private readonly Dictionary<int, GroupStatus> _status = [];
     private bool _phaseEnded;
     private EngineStatistics _statistics = EngineStatistics.None;
     private readonly System.Diagnostics.Stopwatch _phaseClock = new();
@@ -108,8 +108,7 @@ public sealed class PhaseCoordinator : ReceiveActor
         if (stage < run.Plan.Phases.Count)
         {
             _phaseEnded = false;
-            _unsettled.Clear();
-            _unsettled.UnionWith(_waitingFor);
+            _status.Clear();
             _phaseClock.Restart();
             var phase = new StartPhase(_minibatch, stage, run.Plan.Phases[stage], run.Dt, run.Tolerance);
             foreach (var group in FreeGroupActors)
@@ -168,16 +167,17 @@ public sealed class PhaseCoordinator : ReceiveActor
         Finish(report);
     }
 
-    /// <summary>Async: the phase ends when every group reports that it has settled.</summary>
+    /// <summary>
+    /// Async: the phase ends when every group's latest report says it has settled and, by the reported counts, every
+    /// activity message sent has been received (none is in flight that could unsettle its receiver).
+    /// </summary>
     private void OnGroupStatus(GroupStatus status)
     {
         if (_run is null || status.Minibatch != _minibatch || status.PhaseIndex != _stage || _phaseEnded)
             return;
-        if (status.Settled)
-            _unsettled.Remove(status.Group);
-        else
-            _unsettled.Add(status.Group);
-        if (_unsettled.Count > 0)
+        _status[status.Group] = status;
+        if (_status.Count < _freeGroupCount || _status.Values.Any(s => !s.Settled)
+            || _status.Values.Sum(s => s.Sent) != _status.Values.Sum(s => s.Received))
             return;
         _phaseEnded = true;
         var end = new EndPhase(_minibatch, _stage);

@@ -20,7 +20,9 @@ public sealed partial class NeuronGroupActor
     private int[] _latestStep = [];
     private float[] _lastSent = [];
     private float[] _change = [];
-    private bool _settledReported;
+    private (bool Settled, long Sent, long Received) _reported;
+    private long _activitiesReceived;
+    private Tick? _waitingTick;   // set while the group waits for a neighbour to catch up
 
     private void InitializeAsync()
     {
@@ -42,8 +44,26 @@ public sealed partial class NeuronGroupActor
             _latestStep[i] = -1;
         }
         _progress = 0;
-        _settledReported = false;
+        _reported = (false, -1, -1);
+        _waitingTick = null;
+        _activitiesReceived = 0;
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
+    }
+
+    private void ReceiveAsync(ActivityUnchanged unchanged)
+    {
+        if (!IsCurrent(unchanged.Minibatch, unchanged.PhaseIndex, unchanged))
+            return;
+        AdvanceSourceStep(SourceIndex(unchanged.Source), unchanged.Step);
+        AfterReceipt();
+    }
+
+    private void AdvanceSourceStep(int source, int step)
+    {
+        if (step <= _latestStep[source])
+            throw new InvalidOperationException(
+                $"activity of step {step} from {_sources[source].Source.Name} after its step {_latestStep[source]}: a step message was duplicated or reordered");
+        _latestStep[source] = step;
     }
 
     private void ReceiveAsync(Activity activity)
@@ -51,10 +71,7 @@ public sealed partial class NeuronGroupActor
         if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
             return;
         int source = SourceIndex(activity.Source);
-        if (activity.Step <= _latestStep[source])
-            throw new InvalidOperationException(
-                $"activity of step {activity.Step} from {_sources[source].Source.Name} after its step {_latestStep[source]}: a step message was duplicated or reordered");
-        _latestStep[source] = activity.Step;
+        AdvanceSourceStep(source, activity.Step);
         int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
         var history = _history[source];
         int keep = _schedule.DelaySteps + _schedule.Jitter + 1;
@@ -66,6 +83,19 @@ public sealed partial class NeuronGroupActor
             history = history[^(keep - 1)..];
         }
         _history[source] = [.. history, (activity.Rates, activity.Step, delay)];
+        AfterReceipt();
+    }
+
+    private void AfterReceipt()
+    {
+        _activitiesReceived++;
+        if (_step >= _phase!.Steps)
+            ReportStatus(settled: true); // out of budget: no tick will report the new count
+        if (_waitingTick is { } tick)
+        {
+            _waitingTick = null;
+            Self.Tell(tick);
+        }
     }
 
     private void OnTick(Tick tick)
@@ -75,29 +105,43 @@ public sealed partial class NeuronGroupActor
         var phase = _phase!;
         if (_step >= phase.Steps)
             return; // budget spent: hold the state until the coordinator ends the phase
-        _progress += _speed;
-        if (_progress < 1 || !ChooseInputs())
+        if (AheadOfNeighbours())
         {
-            Self.Tell(tick); // idle tick: slower than its neighbours, or waiting for their first activity
+            _waitingTick = tick; // resumed by the next activity that arrives
             return;
         }
+        _progress += _speed;
+        if (_progress < 1)
+        {
+            Self.Tell(tick); // idle tick: this group is slower than its neighbours
+            return;
+        }
+        ChooseInputs();
         _progress -= 1;
         _group.Step(_dt, phase.Beta, measureStep: true);
         _step++;
         SendIfChanged();
-        ReportSettled(LocallyConverged() || _step >= phase.Steps);
+        ReportStatus(LocallyConverged() || _step >= phase.Steps);
         if (_step < phase.Steps)
             Self.Tell(tick);
     }
 
-    /// <summary>Wires each source's newest activity that has arrived under its delay; false if one has none yet.</summary>
-    private bool ChooseInputs()
+    /// <summary>True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group.</summary>
+    private bool AheadOfNeighbours()
+    {
+        int lead = _schedule.MaxLead + _schedule.DelaySteps + _schedule.Jitter;
+        for (int i = 0; i < _sources.Length; i++)
+            if (_history[i].Length == 0 || _latestStep[i] < _step - lead)
+                return true;
+        return false;
+    }
+
+    /// <summary>Wires each source's newest activity that has arrived under its delay (the oldest held if none has).</summary>
+    private void ChooseInputs()
     {
         for (int i = 0; i < _sources.Length; i++)
         {
             var history = _history[i];
-            if (history.Length == 0)
-                return false;
             var chosen = history[0];
             foreach (var entry in history)
                 if (entry.Step + entry.Delay <= _latestStep[i])
@@ -106,7 +150,6 @@ public sealed partial class NeuronGroupActor
             _stalenessSum += _step - chosen.Step;
             _stalenessCount++;
         }
-        return true;
     }
 
     /// <summary>Event-driven sending: only when some rate moved by more than the threshold since the last send.</summary>
@@ -120,6 +163,8 @@ public sealed partial class NeuronGroupActor
             System.Numerics.Tensors.TensorPrimitives.Subtract(rates, _lastSent.AsSpan(0, length), change);
             if (System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(change) <= _schedule.SendThreshold)
             {
+                foreach (var target in _targets)
+                    target.Tell(new ActivityUnchanged(Spec.Id, _minibatch, _phaseIndex, _step));
                 _messagesSuppressed += _targets.Length;
                 return;
             }
@@ -137,12 +182,14 @@ public sealed partial class NeuronGroupActor
         return true;
     }
 
-    private void ReportSettled(bool settled)
+    /// <summary>Reports a change of status, and while settled every change of the message counts.</summary>
+    private void ReportStatus(bool settled)
     {
-        if (settled == _settledReported)
+        var status = (settled, (long)_messagesSent + _messagesSuppressed, _activitiesReceived);
+        if (status == _reported || (!settled && !_reported.Settled))
             return;
-        _settledReported = settled;
-        _coordinator.Tell(new GroupStatus(Spec.Id, _minibatch, _phaseIndex, settled));
+        _reported = status;
+        _coordinator.Tell(new GroupStatus(Spec.Id, _minibatch, _phaseIndex, settled, status.Item2, status.Item3));
     }
 
     private void OnEndPhase(EndPhase end)

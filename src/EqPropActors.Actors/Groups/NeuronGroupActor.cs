@@ -97,6 +97,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case Activity activity:
                 Receive(activity);
                 break;
+            case ActivityUnchanged unchanged:
+                ReceiveAsync(unchanged);
+                break;
             case Tick tick:
                 OnTick(tick);
                 break;

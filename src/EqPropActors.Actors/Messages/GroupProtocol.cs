@@ -22,8 +22,12 @@ public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, flo
 /// <summary>Group → itself (async): take the next step.</summary>
 public sealed record Tick(long Minibatch, int PhaseIndex) : IEngineMessage;
 
-/// <summary>Group → coordinator (async): whether the group has settled (locally converged or out of step budget).</summary>
-public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool Settled) : IEngineMessage;
+/// <summary>
+/// Group → coordinator (async): whether the group has settled (its last step moved less than the tolerance, or its
+/// step budget is spent), with the activity messages it has sent and received in this phase, so that the
+/// coordinator can tell that no activity is still in flight.
+/// </summary>
+public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool Settled, long Sent, long Received) : IEngineMessage;
 
 /// <summary>Coordinator → group (async): every group has settled; take the phase's snapshot and report.</summary>
 public sealed record EndPhase(long Minibatch, int PhaseIndex) : IEngineMessage;
@@ -37,6 +41,13 @@ public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long Byt
 /// <paramref name="Rates"/> is a pooled [rows × sender's padded size] buffer handed over to the receiver.
 /// </summary>
 public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates) : IEngineMessage;
+
+/// <summary>
+/// Group → group (async, event-driven sending): the sender took step <paramref name="Step"/> but its rates moved by
+/// no more than the threshold since its last <see cref="Activity"/>, which therefore still stands. Carries no
+/// payload; it lets neighbours tell an unchanged group from a slow one.
+/// </summary>
+public sealed record ActivityUnchanged(int Source, long Minibatch, int PhaseIndex, int Step) : IEngineMessage;
 
 /// <summary>Group → group: the sender's rates at the end of a phase, kept for the learning rule.</summary>
 public sealed record PhaseEndActivity(int Source, long Minibatch, int PhaseIndex, int Slot, float[] Rates) : IEngineMessage;

@@ -21,8 +21,12 @@ public enum ScheduleKind
 /// <param name="SendThreshold">Event-driven sending: a group sends its activity only when some rate changed by more
 /// than this since the last activity it sent (0: every step).</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
+/// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
+/// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
+/// physical time dt in every group; without a bound, a cheap group (the 10-unit output) would race through its
+/// whole step budget against its neighbour's initial state.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
-    float SendThreshold = 0, int Seed = 1)
+    float SendThreshold = 0, int Seed = 1, int MaxLead = 2)
 {
     public static ScheduleSettings Synchronous { get; } = new();
 
@@ -32,6 +36,8 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
             throw new Core.ConfigurationException($"--delay-steps and --jitter must be non-negative, got {DelaySteps} and {Jitter}");
         if (RateSpread is < 0 or >= 1)
             throw new Core.ConfigurationException($"--rate-spread must be in [0, 1), got {RateSpread}");
+        if (MaxLead < 1)
+            throw new Core.ConfigurationException($"the lead bound must be at least 1 step, got {MaxLead}");
         if (SendThreshold < 0)
             throw new Core.ConfigurationException($"--send-threshold must be non-negative, got {SendThreshold}");
         if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0))

@@ -103,7 +103,7 @@ public class ModelSettings : NetworkSettings
     public int Jitter { get; init; }
 
     [CommandOption("--rate-spread <S>")]
-    [Description("Async: groups step at random relative speeds in [1 − S, 1]. Default: 0")]
+    [Description("Async: groups step at random relative speeds between 1 − S and 1. Default: 0")]
     public double RateSpread { get; init; }
 
     [CommandOption("--send-threshold <R>")]

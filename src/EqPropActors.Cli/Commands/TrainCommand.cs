@@ -1,3 +1,4 @@
+using EqPropActors.Actors.Coordination;
 using EqPropActors.Cli.Reporting;
 using EqPropActors.Core.Data;
 using EqPropActors.Core.Network;
@@ -52,6 +53,14 @@ public sealed class TrainCommand : Command<TrainSettings>
         catch (TrainingDivergedException e)
         {
             diverged = e.Message;
+        }
+        catch (EngineFailureException e)
+        {
+            string kept = run is not null && history.Count > 0
+                ? $" The checkpoint of epoch {history[^1].Epoch} is in {run.File(RunDirectory.CheckpointFile)}; --resume continues from it."
+                : "";
+            Console.Error.WriteLine($"error: the {config.Engine} engine stopped: {e.Message}.{kept}");
+            return ExitCodes.Failure;
         }
 
         if (history.Count > 0)
