@@ -83,14 +83,16 @@ public sealed class ActorEngine : IEngine
     {
         try
         {
-            // Generous: the coordinator's own per-phase timeout is the one that names the missing groups.
-            return _coordinator.Ask<T>(request, _timeout * 4).GetAwaiter().GetResult();
+            // Generous: the coordinator's own per-stage timeout is the one that names the missing groups.
+            return _coordinator.Ask<T>(request, OverallTimeout).GetAwaiter().GetResult();
         }
         catch (AskTimeoutException)
         {
-            throw new EngineFailureException($"the actor engine did not finish {what} within {(_timeout * 4).TotalSeconds:F0} s");
+            throw new EngineFailureException($"the actor engine did not finish {what} within {OverallTimeout.TotalSeconds:F0} s");
         }
     }
+
+    private TimeSpan OverallTimeout => _timeout * 4 + TimeSpan.FromSeconds(10);
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 }

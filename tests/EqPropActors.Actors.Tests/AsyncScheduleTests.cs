@@ -1,0 +1,56 @@
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Actors.Tests;
+
+/// <summary>The asynchronous schedule's knobs do what they say, as the engine's own statistics show.</summary>
+public sealed class AsyncScheduleTests
+{
+    private static EngineStatistics RunOnce(ScheduleSettings schedule, int freeSteps = 60, float tolerance = 1e-4f)
+    {
+        var fixture = new EngineFixture([20, 12, 9, 6], groupsPerHiddenLayer: 2);
+        using var engine = new ActorEngine(fixture.Network, 8, fixture.LearningRates, schedule, TimeSpan.FromSeconds(30));
+        engine.LoadParameters(fixture.Weights, null);
+        var plan = MinibatchPlan.Training(freeSteps, 20, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f));
+        return engine.Run(fixture.Batches[0], plan, 0.5f, tolerance).Statistics;
+    }
+
+    [Fact]
+    public void SynchronousInputsAreNeverStale()
+    {
+        var statistics = RunOnce(ScheduleSettings.Synchronous);
+        Assert.True(statistics.StalenessCount > 0);
+        Assert.Equal(0, statistics.MeanStaleness);
+        Assert.Equal(0, statistics.Suppressed);
+    }
+
+    [Fact]
+    public void TransmissionDelayMakesTheIntegratedActivityOlder()
+    {
+        var prompt = RunOnce(new ScheduleSettings(ScheduleKind.Async));
+        var delayed = RunOnce(new ScheduleSettings(ScheduleKind.Async, DelaySteps: 4));
+        Assert.True(delayed.MeanStaleness >= prompt.MeanStaleness + 3,
+            $"mean staleness {prompt.MeanStaleness:F2} steps without delay, {delayed.MeanStaleness:F2} with a 4-step delay");
+    }
+
+    [Fact]
+    public void EventDrivenSendingHoldsBackSmallChanges()
+    {
+        var everyStep = RunOnce(new ScheduleSettings(ScheduleKind.Async));
+        var eventDriven = RunOnce(new ScheduleSettings(ScheduleKind.Async, SendThreshold: 0.02f));
+        Assert.Equal(0, everyStep.Suppressed);
+        Assert.True(eventDriven.Suppressed > 0, "some steps must have moved less than the threshold");
+        Assert.True(eventDriven.Bytes < everyStep.Bytes * 0.9, $"payload {everyStep.Bytes} → {eventDriven.Bytes} bytes");
+    }
+
+    [Fact]
+    public void SyncOnlyKnobsAreRefusedWithoutAsync()
+    {
+        var fixture = new EngineFixture([20, 12, 6]);
+        var error = Assert.Throws<Core.ConfigurationException>(() =>
+            new ActorEngine(fixture.Network, 8, fixture.LearningRates, new ScheduleSettings(ScheduleKind.Sync, DelaySteps: 2)));
+        Assert.Contains("--schedule async", error.Message);
+    }
+}
