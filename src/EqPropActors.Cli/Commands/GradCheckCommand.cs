@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using EqPropActors.Core;
+using EqPropActors.Actors;
 using EqPropActors.Core.Data;
 using EqPropActors.Core.Gradients;
 using EqPropActors.Core.Network;
@@ -80,7 +81,10 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
             FiniteDifferenceEntries = settings.FiniteDifferences,
         };
         var data = DatasetCatalog.Load(settings.Dataset, settings.DataDirectory, Math.Max(1, settings.BatchSize)).Train;
-        var rows = GradientCheck.Run(check, data);
+        var rows = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", false), ("actors", true))
+            ? GradientCheck.Run(check, data, (network, batchRows) => new ActorEngine(network, batchRows,
+                Enumerable.Repeat(1f, network.PairCount).ToArray(), settings.ParseSchedule(settings.Seed)))
+            : GradientCheck.Run(check, data);
         if (settings.Json)
             Console.WriteLine(JsonSerializer.Serialize(new { rows }, new JsonSerializerOptions(RunDirectory.Json) { WriteIndented = false }));
         else

@@ -90,30 +90,6 @@ public class ModelSettings : NetworkSettings
     [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: 2 on a multi-core machine")]
     public int? Threads { get; init; }
 
-    [CommandOption("--schedule <NAME>")]
-    [Description("Actor engine schedule: sync (a barrier per step: bit for bit the batch engine, default) or async (no barrier; not deterministic)")]
-    public string ActorSchedule { get; init; } = "sync";
-
-    [CommandOption("--delay-steps <D>")]
-    [Description("Async: neighbours' activity is integrated D of their steps late. Default: 0")]
-    public int DelaySteps { get; init; }
-
-    [CommandOption("--jitter <J>")]
-    [Description("Async: each message is delayed by up to J further steps, at random. Default: 0")]
-    public int Jitter { get; init; }
-
-    [CommandOption("--rate-spread <S>")]
-    [Description("Async: groups step at random relative speeds between 1 − S and 1. Default: 0")]
-    public double RateSpread { get; init; }
-
-    [CommandOption("--send-threshold <R>")]
-    [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
-    public float SendThreshold { get; init; }
-
-    [CommandOption("--engine <ENGINE>")]
-    [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit)")]
-    public string Engine { get; init; } = "batch";
-
     /// <summary>Turns the options into a fully resolved configuration (defaults per depth filled in).</summary>
     public TrainingConfig ToConfig()
     {

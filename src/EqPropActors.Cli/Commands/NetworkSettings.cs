@@ -27,6 +27,35 @@ public class NetworkSettings : CommandSettings
     [Description("Use the EP-2017 dynamics ds/dt = ρ'(s)(Wρ+b) − s instead of the VF dynamics ds/dt = Wρ+b − s")]
     public bool RhoPrime { get; init; }
 
+    [CommandOption("--schedule <NAME>")]
+    [Description("Actor engine schedule: sync (a barrier per step: bit for bit the batch engine, default) or async (no barrier; not deterministic)")]
+    public string ActorSchedule { get; init; } = "sync";
+
+    [CommandOption("--delay-steps <D>")]
+    [Description("Async: neighbours' activity is integrated D of their steps late. Default: 0")]
+    public int DelaySteps { get; init; }
+
+    [CommandOption("--jitter <J>")]
+    [Description("Async: each message is delayed by up to J further steps, at random. Default: 0")]
+    public int Jitter { get; init; }
+
+    [CommandOption("--rate-spread <S>")]
+    [Description("Async: groups step at random relative speeds between 1 − S and 1. Default: 0")]
+    public double RateSpread { get; init; }
+
+    [CommandOption("--send-threshold <R>")]
+    [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
+    public float SendThreshold { get; init; }
+
+    [CommandOption("--engine <ENGINE>")]
+    [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit)")]
+    public string Engine { get; init; } = "batch";
+
+    /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
+    public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
+        ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
+        DelaySteps, Jitter, RateSpread, SendThreshold, seed);
+
     public Activation ParseActivation() =>
         ModelSettings.ParseChoice(Activation, "--activation", ("hard-sigmoid", Core.Network.Activation.HardSigmoid), ("logistic", Core.Network.Activation.Logistic));
 
