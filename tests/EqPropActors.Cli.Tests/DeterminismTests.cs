@@ -30,6 +30,18 @@ public sealed class DeterminismTests : IDisposable
         Assert.Equal(WithoutTimings(a), WithoutTimings(b));
     }
 
+    [Fact]
+    public void ActorEngineWithTheSyncSchedule_ReproducesTheBatchEngine()
+    {
+        string batch = _directory.File("batch"), actors = _directory.File("actors");
+        CliRunner.RunOk(CliRunner.Train("--groups-per-layer", "2", "--out", batch));
+        CliRunner.RunOk(CliRunner.Train("--groups-per-layer", "2", "--engine", "actors", "--schedule", "sync", "--out", actors));
+        var fromBatch = RunFolder.CheckpointWeights(batch);
+        var fromActors = RunFolder.CheckpointWeights(actors);
+        Assert.True(fromBatch.Keys.All(name => RunFolder.BitIdentical(fromBatch[name], fromActors[name])),
+            "actors differ from batch: " + RunFolder.DescribeDifference(fromBatch, fromActors));
+    }
+
     internal static string[][] WithoutTimings(string run)
     {
         var (header, rows) = RunFolder.Metrics(run);

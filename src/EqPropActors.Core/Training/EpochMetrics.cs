@@ -32,6 +32,9 @@ public sealed record EpochMetrics
     public double MeanStepsPerGroupPhase { get; init; }
     public double MeanStaleness { get; init; }
 
+    /// <summary>Wall-clock seconds the engine spent in relaxation phases (distributed engines; 0 for the batch engine).</summary>
+    public double PhaseSeconds { get; init; }
+
     public required double Seconds { get; init; }
     public required double SamplesPerSecond { get; init; }
 }

@@ -13,14 +13,14 @@ public static class MetricsCsv
         text.Append("epoch,train_error,train_loss,test_error,test_loss");
         for (int i = 0; i < pairsWithFeedback; i++)
             text.Append(CultureInfo.InvariantCulture, $",angle_pair{i + 2}_deg");
-        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,seconds,samples_per_second");
+        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second");
         foreach (var row in rows)
         {
             text.Append(CultureInfo.InvariantCulture, $"{row.Epoch},{row.TrainError:R},{row.TrainLoss:R},{row.TestError:R},{row.TestLoss:R}");
             foreach (double angle in row.WeightAnglesDegrees)
                 text.Append(CultureInfo.InvariantCulture, $",{angle:R}");
             text.AppendLine(CultureInfo.InvariantCulture,
-                $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Messages},{row.Bytes},{row.SuppressedMessages},{row.MeanStepsPerGroupPhase:R},{row.MeanStaleness:R},{row.Seconds:R},{row.SamplesPerSecond:R}");
+                $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Messages},{row.Bytes},{row.SuppressedMessages},{row.MeanStepsPerGroupPhase:R},{row.MeanStaleness:R},{row.PhaseSeconds:R},{row.Seconds:R},{row.SamplesPerSecond:R}");
         }
         return text.ToString();
     }
@@ -33,7 +33,7 @@ public static class MetricsCsv
             return [];
         var header = lines[0].Split(',');
         int angles = header.Count(h => h.StartsWith("angle_pair", StringComparison.Ordinal));
-        int expected = 5 + angles + 11;
+        int expected = 5 + angles + 12;
         var rows = new List<EpochMetrics>();
         for (int i = 1; i < lines.Length; i++)
         {
@@ -60,8 +60,9 @@ public static class MetricsCsv
                 SuppressedMessages = long.Parse(cells[after + 6], CultureInfo.InvariantCulture),
                 MeanStepsPerGroupPhase = D(after + 7),
                 MeanStaleness = D(after + 8),
-                Seconds = D(after + 9),
-                SamplesPerSecond = D(after + 10),
+                PhaseSeconds = D(after + 9),
+                Seconds = D(after + 10),
+                SamplesPerSecond = D(after + 11),
             });
         }
         return rows;

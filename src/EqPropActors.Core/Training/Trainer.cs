@@ -107,6 +107,7 @@ public sealed class Trainer
             SuppressedMessages = totals.Statistics.Suppressed,
             MeanStepsPerGroupPhase = totals.Statistics.MeanStepsPerGroupPhase,
             MeanStaleness = totals.Statistics.MeanStaleness,
+            PhaseSeconds = totals.Statistics.PhaseSeconds,
             NudgedNonConverged = totals.NudgedNonConverged,
             MeanFreeResidual = totals.FreeResidual / batches,
             MeanNudgedResidual = totals.NudgedResidual / batches,
