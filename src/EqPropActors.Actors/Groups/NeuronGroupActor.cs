@@ -185,9 +185,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         if (activity.Step < _step || activity.Step > _step + 1 || _inboxStep[source, parity] == activity.Step)
             throw new InvalidOperationException(
                 $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
-        if (_inbox[source, parity] is { } previous)
-            ArrayPool<float>.Shared.Return(previous);
-        _inbox[source, parity] = activity.Rates;
+        _inbox[source, parity] = activity.Rates; // the sender's own buffer (see SendRates), not a copy
         _inboxStep[source, parity] = activity.Step;
         Advance();
     }
@@ -267,11 +265,17 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         return true;
     }
 
+    /// <summary>
+    /// Sends this group's rates of step <paramref name="step"/>. Under the synchronous schedule the buffer itself is
+    /// sent, without a copy: the group overwrites it only when computing step + 2, which needs every neighbour's
+    /// step + 1 activity, and a neighbour sends that only after its own step with these rates (neighbours are
+    /// mutual: every group a group sends to also sends to it). Asynchronous groups send pooled copies.
+    /// </summary>
     private void SendRates(int step)
     {
         var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
         foreach (var target in _targets)
-            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, CopyOf(rates)));
+            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, IsAsync ? CopyOf(rates) : _group.Rates));
         _messagesSent += _targets.Length;
         _bytesSent += (long)_targets.Length * _group.Rows * Spec.Size * sizeof(float);
     }
