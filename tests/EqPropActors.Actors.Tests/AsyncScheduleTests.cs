@@ -46,6 +46,13 @@ public sealed class AsyncScheduleTests
     }
 
     [Fact]
+    public void PhasesEndOnLocalConvergenceBeforeTheStepBudget()
+    {
+        var statistics = RunOnce(new ScheduleSettings(ScheduleKind.Async), freeSteps: 2000, tolerance: 1e-3f);
+        Assert.True(statistics.MeanStepsPerGroupPhase < 500, $"groups took {statistics.MeanStepsPerGroupPhase:F0} steps per phase on average");
+    }
+
+    [Fact]
     public void SyncOnlyKnobsAreRefusedWithoutAsync()
     {
         var fixture = new EngineFixture([20, 12, 6]);

@@ -168,17 +168,25 @@ public sealed class PhaseCoordinator : ReceiveActor
     }
 
     /// <summary>
-    /// Async: the phase ends when every group's latest report says it has settled and, by the reported counts, every
-    /// activity message sent has been received (none is in flight that could unsettle its receiver).
+    /// Async: the phase ends when every group rests and has seen, from each of its sources, the rest count that
+    /// source last reported. A Resting marker follows the source's last activity on the same link, so at that point
+    /// no activity is in flight and no group can be woken again.
     /// </summary>
     private void OnGroupStatus(GroupStatus status)
     {
         if (_run is null || status.Minibatch != _minibatch || status.PhaseIndex != _stage || _phaseEnded)
             return;
         _status[status.Group] = status;
-        if (_status.Count < _freeGroupCount || _status.Values.Any(s => !s.Settled)
-            || _status.Values.Sum(s => s.Sent) != _status.Values.Sum(s => s.Received))
+        if (_status.Count < _freeGroupCount)
             return;
+        foreach (var group in _status.Values)
+        {
+            if (!group.Resting)
+                return;
+            foreach (var (source, seen) in group.SeenRestCounts)
+                if (seen != _status[source].RestCount)
+                    return;
+        }
         _phaseEnded = true;
         var end = new EndPhase(_minibatch, _stage);
         foreach (var group in FreeGroupActors)
@@ -191,7 +199,10 @@ public sealed class PhaseCoordinator : ReceiveActor
             return;
         string stage = _stage < _run.Plan.Phases.Count ? $"the {_run.Plan.Phases[_stage].Name} phase" : "the update";
         string missing = string.Join(", ", _waitingFor.Select(id => _network.Groups[id].Name));
-        FailRun($"minibatch {_minibatch}: no report from {missing} after {_timeout.TotalSeconds:F0} s in {stage}", diverged: false);
+        string rests = _schedule.Kind == ScheduleKind.Async && !_phaseEnded
+            ? " (async phase not ended; groups at rest: " + string.Join(", ", _status.Values.Where(s => s.Resting).Select(s => _network.Groups[s.Group].Name)) + ")"
+            : "";
+        FailRun($"minibatch {_minibatch}: no report from {missing} after {_timeout.TotalSeconds:F0} s in {stage}{rests}", diverged: false);
     }
 
     private void FailRun(string reason, bool diverged)

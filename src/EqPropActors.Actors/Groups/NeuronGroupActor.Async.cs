@@ -8,9 +8,11 @@ namespace EqPropActors.Actors.Groups;
 
 /// <summary>
 /// The asynchronous schedule: no barrier. The group steps whenever its own tick comes round, with the newest
-/// activity of each neighbour that has "arrived" under the configured delay and jitter; it reports to the
-/// coordinator when it has settled (step residual below the tolerance, or its step budget spent) and stops when
-/// the coordinator ends the phase. Not deterministic: the interleaving of ticks and messages depends on threads.
+/// activity of each neighbour that has "arrived" under the configured delay and jitter, leading its neighbours by
+/// a bounded number of steps. When a step moves it less than the tolerance (or its step budget is spent) it comes
+/// to rest and tells its neighbours; new activity wakes it. The coordinator ends the phase once every group rests
+/// and every rest has been seen by every neighbour. Not deterministic: the interleaving of ticks and messages
+/// depends on threads.
 /// </summary>
 public sealed partial class NeuronGroupActor
 {
@@ -18,11 +20,12 @@ public sealed partial class NeuronGroupActor
     private double _speed, _progress;
     private (float[] Rates, int Step, int Delay)[][] _history = [];  // per source: recent activities, newest last
     private int[] _latestStep = [];
+    private int[] _seenRestCount = [];   // per source: rest count of its last Resting marker, −1 while it is active
     private float[] _lastSent = [];
     private float[] _change = [];
-    private (bool Settled, long Sent, long Received) _reported;
-    private long _activitiesReceived;
-    private Tick? _waitingTick;   // set while the group waits for a neighbour to catch up
+    private Tick? _waitingTick;          // set while the group waits for a neighbour to catch up
+    private bool _resting;
+    private int _restCount;
 
     private void InitializeAsync()
     {
@@ -30,6 +33,7 @@ public sealed partial class NeuronGroupActor
         _speed = 1 - _schedule.RateSpread * _random.NextDouble();
         _history = _sources.Select(_ => Array.Empty<(float[], int, int)>()).ToArray();
         _latestStep = new int[_sources.Length];
+        _seenRestCount = new int[_sources.Length];
         _lastSent = new float[_group.MaxRows * _group.Stride];
         _change = new float[_group.MaxRows * _group.Stride];
     }
@@ -42,11 +46,9 @@ public sealed partial class NeuronGroupActor
                 ArrayPool<float>.Shared.Return(old.Rates);
             _history[i] = [];
             _latestStep[i] = -1;
+            _seenRestCount[i] = -1;
         }
-        _progress = 0;
-        _reported = (false, -1, -1);
-        _waitingTick = null;
-        _activitiesReceived = 0;
+        (_progress, _waitingTick, _resting, _restCount) = (0, null, false, 0);
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
     }
 
@@ -55,7 +57,48 @@ public sealed partial class NeuronGroupActor
         if (!IsCurrent(unchanged.Minibatch, unchanged.PhaseIndex, unchanged))
             return;
         AdvanceSourceStep(SourceIndex(unchanged.Source), unchanged.Step);
-        AfterReceipt();
+        ResumeWaitingTick();
+    }
+
+    private void ReceiveAsync(Resting resting)
+    {
+        if (!IsCurrent(resting.Minibatch, resting.PhaseIndex, resting))
+            return;
+        _seenRestCount[SourceIndex(resting.Source)] = resting.RestCount;
+        if (_resting)
+            ReportStatus();
+        ResumeWaitingTick();
+    }
+
+    private void ReceiveAsync(Activity activity)
+    {
+        if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
+            return;
+        int source = SourceIndex(activity.Source);
+        AdvanceSourceStep(source, activity.Step);
+        _seenRestCount[source] = -1; // the source is active again
+        int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
+        var history = _history[source];
+        int keep = _schedule.DelaySteps + _schedule.Jitter + 1;
+        if (history.Length >= keep)
+        {
+            // Entries older than the longest possible delay can never be chosen again.
+            foreach (var old in history[..^(keep - 1)])
+                ArrayPool<float>.Shared.Return(old.Rates);
+            history = history[^(keep - 1)..];
+        }
+        _history[source] = [.. history, (activity.Rates, activity.Step, delay)];
+        if (_resting && _step < _phase!.Steps)
+        {
+            // New input: take steps again. A group at rest is stationary while time goes on, so its clock joins the
+            // waking neighbour's (that activity is the input of step k → k+1); otherwise the budget would count
+            // time spent resting against its neighbours only and the lead bound would misjudge who is behind.
+            _step = Math.Min(Math.Max(_step, activity.Step), _phase.Steps - 1);
+            _resting = false;
+            ReportStatus();
+            Self.Tell(new Tick(_minibatch, _phaseIndex));
+        }
+        ResumeWaitingTick();
     }
 
     private void AdvanceSourceStep(int source, int step)
@@ -66,31 +109,8 @@ public sealed partial class NeuronGroupActor
         _latestStep[source] = step;
     }
 
-    private void ReceiveAsync(Activity activity)
+    private void ResumeWaitingTick()
     {
-        if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
-            return;
-        int source = SourceIndex(activity.Source);
-        AdvanceSourceStep(source, activity.Step);
-        int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
-        var history = _history[source];
-        int keep = _schedule.DelaySteps + _schedule.Jitter + 1;
-        if (history.Length >= keep)
-        {
-            // Oldest entries beyond the longest possible delay can never be chosen again.
-            foreach (var old in history[..^(keep - 1)])
-                ArrayPool<float>.Shared.Return(old.Rates);
-            history = history[^(keep - 1)..];
-        }
-        _history[source] = [.. history, (activity.Rates, activity.Step, delay)];
-        AfterReceipt();
-    }
-
-    private void AfterReceipt()
-    {
-        _activitiesReceived++;
-        if (_step >= _phase!.Steps)
-            ReportStatus(settled: true); // out of budget: no tick will report the new count
         if (_waitingTick is { } tick)
         {
             _waitingTick = null;
@@ -100,14 +120,12 @@ public sealed partial class NeuronGroupActor
 
     private void OnTick(Tick tick)
     {
-        if (tick.Minibatch != _minibatch || tick.PhaseIndex != _phaseIndex || _phaseStepsDone)
-            return;
+        if (tick.Minibatch != _minibatch || tick.PhaseIndex != _phaseIndex || _phaseStepsDone || _resting)
+            return; // stale, or at rest: only new activity wakes a resting group
         var phase = _phase!;
-        if (_step >= phase.Steps)
-            return; // budget spent: hold the state until the coordinator ends the phase
         if (AheadOfNeighbours())
         {
-            _waitingTick = tick; // resumed by the next activity that arrives
+            _waitingTick = tick; // resumed by the next message from a neighbour
             return;
         }
         _progress += _speed;
@@ -116,14 +134,29 @@ public sealed partial class NeuronGroupActor
             Self.Tell(tick); // idle tick: this group is slower than its neighbours
             return;
         }
-        ChooseInputs();
         _progress -= 1;
+        ChooseInputs();
         _group.Step(_dt, phase.Beta, measureStep: true);
         _step++;
-        SendIfChanged();
-        ReportStatus(LocallyConverged() || _step >= phase.Steps);
-        if (_step < phase.Steps)
+        bool converged = LocallyConverged();
+        // A step that moved the group less than the tolerance is not sent: its neighbours would only be woken to
+        // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
+        if (!converged)
+            SendIfChanged();
+        if (converged || _step >= phase.Steps)
+            ComeToRest();
+        else
             Self.Tell(tick);
+    }
+
+    /// <summary>Stops stepping until new activity arrives, and says so after everything already sent.</summary>
+    private void ComeToRest()
+    {
+        _resting = true;
+        _restCount++;
+        foreach (var target in _targets)
+            target.Tell(new Resting(Spec.Id, _minibatch, _phaseIndex, _restCount));
+        ReportStatus();
     }
 
     /// <summary>True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group.</summary>
@@ -131,7 +164,7 @@ public sealed partial class NeuronGroupActor
     {
         int lead = _schedule.MaxLead + _schedule.DelaySteps + _schedule.Jitter;
         for (int i = 0; i < _sources.Length; i++)
-            if (_history[i].Length == 0 || _latestStep[i] < _step - lead)
+            if (_history[i].Length == 0 || (_seenRestCount[i] < 0 && _latestStep[i] < _step - lead))
                 return true;
         return false;
     }
@@ -152,7 +185,10 @@ public sealed partial class NeuronGroupActor
         }
     }
 
-    /// <summary>Event-driven sending: only when some rate moved by more than the threshold since the last send.</summary>
+    /// <summary>
+    /// Event-driven sending: the activity goes out only when some rate moved by more than the threshold since the
+    /// last send; otherwise a payload-free marker, so that neighbours can tell an unchanged group from a slow one.
+    /// </summary>
     private void SendIfChanged()
     {
         int length = _group.Rows * _group.Stride;
@@ -182,14 +218,12 @@ public sealed partial class NeuronGroupActor
         return true;
     }
 
-    /// <summary>Reports a change of status, and while settled every change of the message counts.</summary>
-    private void ReportStatus(bool settled)
+    private void ReportStatus()
     {
-        var status = (settled, (long)_messagesSent + _messagesSuppressed, _activitiesReceived);
-        if (status == _reported || (!settled && !_reported.Settled))
-            return;
-        _reported = status;
-        _coordinator.Tell(new GroupStatus(Spec.Id, _minibatch, _phaseIndex, settled, status.Item2, status.Item3));
+        var seen = new Dictionary<int, int>(_sources.Length);
+        for (int i = 0; i < _sources.Length; i++)
+            seen[_sources[i].Source.Id] = _seenRestCount[i];
+        _coordinator.Tell(new GroupStatus(Spec.Id, _minibatch, _phaseIndex, _resting, _restCount, seen));
     }
 
     private void OnEndPhase(EndPhase end)

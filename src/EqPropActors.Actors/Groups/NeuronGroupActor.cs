@@ -100,6 +100,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case ActivityUnchanged unchanged:
                 ReceiveAsync(unchanged);
                 break;
+            case Resting resting:
+                ReceiveAsync(resting);
+                break;
             case Tick tick:
                 OnTick(tick);
                 break;

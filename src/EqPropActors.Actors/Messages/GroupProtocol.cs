@@ -23,11 +23,19 @@ public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, flo
 public sealed record Tick(long Minibatch, int PhaseIndex) : IEngineMessage;
 
 /// <summary>
-/// Group → coordinator (async): whether the group has settled (its last step moved less than the tolerance, or its
-/// step budget is spent), with the activity messages it has sent and received in this phase, so that the
-/// coordinator can tell that no activity is still in flight.
+/// Group → group (async): the sender has come to rest for the <paramref name="RestCount"/>-th time in this phase (its
+/// last step moved less than the tolerance, or its step budget is spent). Sent after its last activity on the same
+/// link, so a receiver that holds this marker holds everything the sender sent before it.
 /// </summary>
-public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool Settled, long Sent, long Received) : IEngineMessage;
+public sealed record Resting(int Source, long Minibatch, int PhaseIndex, int RestCount) : IEngineMessage;
+
+/// <summary>
+/// Group → coordinator (async): whether the group is at rest, how often it has come to rest, and the latest rest
+/// count it has received from each of its sources (−1: that source is active). The phase is over when every group
+/// rests and every group has seen every source's current rest count: then no activity can still be in flight.
+/// </summary>
+public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool Resting, int RestCount, IReadOnlyDictionary<int, int> SeenRestCounts)
+    : IEngineMessage;
 
 /// <summary>Coordinator → group (async): every group has settled; take the phase's snapshot and report.</summary>
 public sealed record EndPhase(long Minibatch, int PhaseIndex) : IEngineMessage;
