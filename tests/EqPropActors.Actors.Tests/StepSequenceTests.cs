@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using EqPropActors.Actors.Groups;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Actors.Tests;
+
+/// <summary>
+/// A group actor checks the step number of every activity it receives: a duplicated or skipped step message stops
+/// the run with a message, it is never silently absorbed. The test plays the coordinator and the neighbour.
+/// </summary>
+public sealed class StepSequenceTests : TestKit
+{
+    private readonly NetworkSpec _network = new([4, 3, 2]);
+
+    private (IActorRef Hidden, float[] Rates) StartHiddenGroup()
+    {
+        var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
+        var output = _network.GroupsOf(2)[0];
+        // The output group is played by this test: it receives the hidden group's activity.
+        actor.Tell(new Wire([null, actor, TestActor]));
+        actor.Tell(new StartMinibatch(1, 1, new float[16], new float[16], null));
+        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 5, false), 0.5f, 1e-3f));
+        ExpectMsg<Activity>(a => a.Step == 0 && a.Source == hidden.Spec.Id);
+        return (actor, new float[output.PaddedSize]);
+    }
+
+    [Fact]
+    public void ADuplicatedStepMessageStopsTheRun()
+    {
+        var (hidden, rates) = StartHiddenGroup();
+        hidden.Tell(new Activity(2, 1, 0, 0, rates));
+        ExpectMsg<Activity>(a => a.Step == 1); // the barrier let step 0 → 1 through
+        hidden.Tell(new Activity(2, 1, 0, 0, rates)); // step 0 again
+        var failure = ExpectMsg<GroupFailed>();
+        Assert.Contains("duplicated or lost", failure.Reason);
+        Assert.Contains("L1G0", failure.Reason);
+    }
+
+    [Fact]
+    public void ASkippedStepMessageStopsTheRun()
+    {
+        var (hidden, rates) = StartHiddenGroup();
+        hidden.Tell(new Activity(2, 1, 0, 3, rates)); // steps 0, 1 and 2 never came
+        var failure = ExpectMsg<GroupFailed>();
+        Assert.Contains("step 3", failure.Reason);
+        Assert.Contains("duplicated or lost", failure.Reason);
+    }
+}
