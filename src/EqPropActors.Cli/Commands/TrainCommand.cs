@@ -21,8 +21,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             WarnAboutIgnoredOptions(context.Arguments);
             (config, start, history) = RunDirectory.LoadForResume(resume);
-            if (settings.Epochs is { } epochs)
+            if (settings.Epochs is { } epochs && epochs != config.Epochs)
+            {
+                if (config.Schedule == LearningRateSchedule.Cosine)
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"[yellow]warning:[/] the cosine learning-rate schedule now spans {epochs} epochs instead of {config.Epochs}; the epochs already trained followed the old span, so the run differs from one started with --epochs {epochs}");
                 config = config with { Epochs = epochs };
+            }
             run = RunDirectory.Open(resume);
             AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
         }
