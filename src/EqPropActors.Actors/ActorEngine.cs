@@ -64,8 +64,8 @@ public sealed class ActorEngine : IEngine
     {
         var weights = ParameterSet.Zeros(Network.LayerSizes);
         var velocity = ParameterSet.Zeros(Network.LayerSizes);
-        Ask<object[]>(new StoreParameters(weights, velocity, null), "exporting the velocities");
-        return velocity.Tensors().Any(t => t.Values.AsSpan().IndexOfAnyExcept(0f) >= 0) ? velocity : null;
+        var replies = Ask<object[]>(new StoreParameters(weights, velocity, null), "exporting the velocities");
+        return replies.OfType<Done>().Any(done => done.HasVelocity) ? velocity : null;
     }
 
     public ParameterSet ExportEstimate()

@@ -124,7 +124,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
                 GroupParameterMapping.Store(_group, store.Weights, store.Velocity);
                 if (store.Estimate is not null)
                     GroupParameterMapping.StoreEstimate(_group, store.Estimate);
-                Sender.Tell(new Done(Spec.Id));
+                Sender.Tell(new Done(Spec.Id, _group.BiasVelocity is not null));
                 break;
             case FindDiverged find:
                 Sender.Tell(new DivergenceReport(Spec.Id, _group.FindDivergedParameter(find.Bound)));

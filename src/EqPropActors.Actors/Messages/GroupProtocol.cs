@@ -84,5 +84,6 @@ public sealed record FindDiverged(float Bound) : IEngineMessage;
 
 public sealed record DivergenceReport(int Group, string? Where) : IEngineMessage;
 
-/// <summary>Reply to requests that only need an acknowledgement.</summary>
-public sealed record Done(int Group) : IEngineMessage;
+/// <summary>Reply to requests that only need an acknowledgement; <paramref name="HasVelocity"/>: the group's optimizer
+/// holds velocities (momentum has been used or loaded).</summary>
+public sealed record Done(int Group, bool HasVelocity = false) : IEngineMessage;
