@@ -89,8 +89,8 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
         var spin = new SpinWait();
         while (Volatile.Read(ref _pending) != 0)
             spin.SpinOnce(sleep1Threshold: -1);
-        if (_helperFailure is { } failure)
-            throw new InvalidOperationException("the product helper thread failed", failure);
+        if (Interlocked.Exchange(ref _helperFailure, null) is { } failure)
+            throw new InvalidOperationException("the product helper thread failed", failure); // reported once, not on every later product
     }
 
     private void Compute(int first, int end)
