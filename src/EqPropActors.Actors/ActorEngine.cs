@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
 using EqPropActors.Actors.Coordination;
+using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 
@@ -18,10 +20,22 @@ public sealed class ActorEngine : IEngine
     public const string GroupDispatcher = "akka.actor.eqprop-group-dispatcher";
 
     private readonly ActorSystem _system;
+    private readonly bool _ownsSystem;
     private readonly IActorRef _coordinator;
     private readonly TimeSpan _timeout;
 
+    /// <summary>An engine in this process: its own actor system, with every group on one local host.</summary>
     public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null)
+        : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, generation: 0)
+    {
+    }
+
+    /// <summary>
+    /// Deploys the engine into <paramref name="system"/>: the coordinator here, each group on the <see cref="GroupHost"/>
+    /// <paramref name="hostOf"/> names (a local host when null), which may be on other nodes of a cluster.
+    /// </summary>
+    public ActorEngine(ActorSystem system, bool ownsSystem, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates,
+        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, int generation)
     {
         Schedule = schedule ?? ScheduleSettings.Synchronous;
         Schedule.Validate();
@@ -30,9 +44,50 @@ public sealed class ActorEngine : IEngine
         Network = network;
         MaxRows = maxRows;
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
-        _system = ActorSystem.Create("eqprop", DefaultConfig());
-        _coordinator = _system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout, GroupDispatcher), "coordinator");
+        (_system, _ownsSystem) = (system, ownsSystem);
+        try
+        {
+            if (hostOf is null)
+            {
+                var localHost = system.ActorOf(GroupHost.Props(GroupDispatcher), GroupHost.Name);
+                hostOf = _ => localHost;
+            }
+            _coordinator = system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout), $"coordinator-{generation}");
+            var groups = new IActorRef?[network.Groups.Count];
+            var created = network.FreeGroups.Select(spec => CreateGroup(hostOf(spec), new GroupSetup(NetworkDescription.Of(network), spec.Id, maxRows,
+                learningRates.ToArray(), Schedule, _coordinator, generation))).ToArray();
+            foreach (var group in created)
+                groups[group.Group] = group.Actor;
+            Ask<Done>(new AttachGroups(groups), "wiring the groups");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
+
+    private GroupCreated CreateGroup(IActorRef host, GroupSetup setup)
+    {
+        string name = Network.Groups[setup.Group].Name;
+        object reply;
+        try
+        {
+            reply = host.Ask<object>(new CreateGroup(setup), _timeout).GetAwaiter().GetResult();
+        }
+        catch (AskTimeoutException)
+        {
+            throw new EngineFailureException($"the host {host.Path} did not create group {name} within {_timeout.TotalSeconds:F0} s");
+        }
+        return reply switch
+        {
+            GroupCreated created => created,
+            GroupFailed failed => throw new EngineFailureException(failed.Reason),
+            _ => throw new EngineFailureException($"the host {host.Path} answered {reply.GetType().Name} to the creation of group {name}"),
+        };
+    }
+
+    public ActorSystem System => _system;
 
     public NetworkSpec Network { get; }
     public ScheduleSettings Schedule { get; }
@@ -51,30 +106,16 @@ public sealed class ActorEngine : IEngine
         Ask<MinibatchReport>(new RunMinibatch(batch, plan, dt, tolerance), "the minibatch");
 
     public void LoadParameters(ParameterSet weights, ParameterSet? velocity) =>
-        Ask<object[]>(new LoadParameters(weights, velocity), "loading the parameters");
+        Ask<object[]>(new LoadAll(weights, velocity), "loading the parameters");
 
-    public ParameterSet ExportWeights()
-    {
-        var weights = ParameterSet.Zeros(Network.LayerSizes);
-        Ask<object[]>(new StoreParameters(weights, null, null), "exporting the weights");
-        return weights;
-    }
+    public ParameterSet ExportWeights() => Export(ParameterKind.Weights)!;
 
-    public ParameterSet? ExportVelocity()
-    {
-        var weights = ParameterSet.Zeros(Network.LayerSizes);
-        var velocity = ParameterSet.Zeros(Network.LayerSizes);
-        var replies = Ask<object[]>(new StoreParameters(weights, velocity, null), "exporting the velocities");
-        return replies.OfType<Done>().Any(done => done.HasVelocity) ? velocity : null;
-    }
+    public ParameterSet? ExportVelocity() => Export(ParameterKind.Velocity);
 
-    public ParameterSet ExportEstimate()
-    {
-        var weights = ParameterSet.Zeros(Network.LayerSizes);
-        var estimate = ParameterSet.Zeros(Network.LayerSizes);
-        Ask<object[]>(new StoreParameters(weights, null, estimate), "exporting the rule estimate");
-        return estimate;
-    }
+    public ParameterSet ExportEstimate() => Export(ParameterKind.Estimate)!;
+
+    private ParameterSet? Export(ParameterKind kind) =>
+        Ask<GatheredParameters>(new ExportAll(kind), $"exporting the {kind.ToString().ToLowerInvariant()}").Set;
 
     public string? FindDivergedParameter(float bound) =>
         Ask<object[]>(new FindDiverged(bound), "the divergence scan").OfType<DivergenceReport>().Select(r => r.Where).FirstOrDefault(w => w is not null);
@@ -94,5 +135,12 @@ public sealed class ActorEngine : IEngine
 
     private TimeSpan OverallTimeout => _timeout * 4 + TimeSpan.FromSeconds(10);
 
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+    /// <summary>Stops the coordinator (and, when the engine owns it, the actor system with every group).</summary>
+    public void Dispose()
+    {
+        if (_ownsSystem)
+            _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        else if (_coordinator is not null)
+            _system.Stop(_coordinator);
+    }
 }

@@ -34,9 +34,9 @@ public sealed class StepSequenceTests : TestKit
     public void ADuplicatedStepMessageStopsTheRun()
     {
         var (hidden, rates) = StartHiddenGroup();
-        hidden.Tell(new Activity(2, 1, 0, 0, rates));
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, rates.Length));
         ExpectMsg<Activity>(a => a.Step == 1); // the barrier let step 0 → 1 through
-        hidden.Tell(new Activity(2, 1, 0, 0, rates)); // step 0 again
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, rates.Length)); // step 0 again
         var failure = ExpectMsg<GroupFailed>();
         Assert.Contains("duplicated or lost", failure.Reason);
         Assert.Contains("L1G0", failure.Reason);
@@ -46,7 +46,7 @@ public sealed class StepSequenceTests : TestKit
     public void ASkippedStepMessageStopsTheRun()
     {
         var (hidden, rates) = StartHiddenGroup();
-        hidden.Tell(new Activity(2, 1, 0, 3, rates)); // steps 0, 1 and 2 never came
+        hidden.Tell(new Activity(2, 1, 0, 3, rates, rates.Length)); // steps 0, 1 and 2 never came
         var failure = ExpectMsg<GroupFailed>();
         Assert.Contains("step 3", failure.Reason);
         Assert.Contains("duplicated or lost", failure.Reason);

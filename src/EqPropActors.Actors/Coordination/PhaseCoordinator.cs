@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Dynamics;
@@ -23,6 +22,7 @@ public sealed class PhaseCoordinator : ReceiveActor
     private readonly int _freeGroupCount;
     private readonly TimeSpan _timeout;
     private readonly HashSet<int> _waitingFor = [];
+    private readonly SortedSet<string> _lost = [];
 
     private long _minibatch;
     private RunMinibatch? _run;
@@ -40,8 +40,7 @@ public sealed class PhaseCoordinator : ReceiveActor
     private EngineStatistics _statistics = EngineStatistics.None;
     private readonly System.Diagnostics.Stopwatch _phaseClock = new();
 
-    public PhaseCoordinator(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout,
-        string groupDispatcher)
+    public PhaseCoordinator(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout)
     {
         _network = network;
         _schedule = schedule;
@@ -49,37 +48,53 @@ public sealed class PhaseCoordinator : ReceiveActor
         _input = new NeuronGroup(network, network.GroupsOf(0)[0], maxRows, learningRates);
         _groups = new IActorRef?[network.Groups.Count];
         _stepNormsByGroup = new float[]?[network.Groups.Count];
-        foreach (var spec in network.FreeGroups)
-        {
-            var group = new NeuronGroup(network, spec, maxRows, learningRates);
-            _groups[spec.Id] = Context.ActorOf(NeuronGroupActor.Props(group, Self, schedule, groupDispatcher), spec.Name);
-            _freeGroupCount++;
-        }
-        foreach (var group in FreeGroupActors)
-            group.Tell(new Wire(_groups));
+        _freeGroupCount = network.FreeGroups.Count();
 
+        Receive<AttachGroups>(Attach);
+        Receive<Terminated>(OnGroupTerminated);
         Receive<RunMinibatch>(Start);
         Receive<PhaseDone>(OnPhaseDone);
         Receive<GroupStatus>(OnGroupStatus);
         Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch));
         Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
         Receive<WaitTimedOut>(OnTimeout);
-        Receive<LoadParameters>(Broadcast);
-        Receive<StoreParameters>(Broadcast);
-        Receive<FindDiverged>(Broadcast);
+        Receive<LoadAll>(Load);
+        Receive<ExportAll>(Export);
+        Receive<FindDiverged>(find => Broadcast("the divergence scan", _ => find, replies => replies.ToArray()));
     }
 
-    public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout,
-        string groupDispatcher) =>
-        Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, schedule, timeout, groupDispatcher));
+    public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, schedule, timeout));
+
+    /// <summary>Wires the groups to each other and watches them: a group that stops (its node gone) fails the run.</summary>
+    private void Attach(AttachGroups attach)
+    {
+        foreach (var spec in _network.FreeGroups)
+        {
+            _groups[spec.Id] = attach.GroupsById[spec.Id] ?? throw new ArgumentException($"no actor for group {spec.Name}");
+            Context.Watch(_groups[spec.Id]);
+        }
+        foreach (var group in FreeGroupActors)
+            group.Tell(new Wire(_groups));
+        Sender.Tell(new Done(-1));
+    }
+
+    private void OnGroupTerminated(Terminated terminated)
+    {
+        int id = Array.IndexOf(_groups, terminated.ActorRef);
+        string name = id >= 0 ? _network.Groups[id].Name : terminated.ActorRef.Path.ToString();
+        _lost.Add(name);
+        FailRun($"group {name} stopped (its actor {terminated.ActorRef.Path} terminated{(terminated.AddressTerminated ? ": its node is gone" : "")})", diverged: false);
+    }
 
     private IEnumerable<IActorRef> FreeGroupActors => _groups.OfType<IActorRef>();
 
     private void Start(RunMinibatch run)
     {
-        if (_run is not null)
+        if (_run is not null || _lost.Count > 0)
         {
-            Sender.Tell(new Status.Failure(new EngineFailureException("a minibatch is already running")));
+            string reason = _run is not null ? "a minibatch is already running" : $"groups {string.Join(", ", _lost)} are gone; the engine must be redeployed";
+            Sender.Tell(new Status.Failure(new EngineFailureException(reason)));
             return;
         }
         (_run, _requester, _minibatch) = (run, Sender, _minibatch + 1);
@@ -89,9 +104,11 @@ public sealed class PhaseCoordinator : ReceiveActor
         _squaredSteps = new float[batch.Rows];
         _freeOutputs = null;
         _statistics = EngineStatistics.None;
-        var start = new StartMinibatch(_minibatch, batch.Rows, _input.Rates, batch.Targets, batch.Particles);
-        foreach (var group in FreeGroupActors)
-            group.Tell(start);
+        foreach (var spec in _network.FreeGroups)
+            _groups[spec.Id]!.Tell(new StartMinibatch(_minibatch, batch.Rows,
+                spec.Layer == 1 ? _input.Rates : [],
+                spec.Layer == _network.OutputLayer ? batch.Targets : [],
+                batch.Particles?[spec.Layer]));
         BeginStage(0);
     }
 
@@ -131,6 +148,8 @@ public sealed class PhaseCoordinator : ReceiveActor
         _statistics = _statistics.Add(new EngineStatistics(s.MessagesSent, s.BytesSent, s.MessagesSuppressed, s.Steps, 1, s.StalenessSum, s.StalenessCount, 0));
         if (done.FreeOutputs is not null)
             _freeOutputs = done.FreeOutputs;
+        if (done.FreeStates is not null && _run.Batch.Particles is { } particles)
+            StoreFreeStates(done.Group, done.FreeStates, particles);
         Acknowledge(done.Group, done.Minibatch);
     }
 
@@ -221,12 +240,51 @@ public sealed class PhaseCoordinator : ReceiveActor
         (_run, _requester) = (null, null);
     }
 
-    /// <summary>Parameter transfers: every group answers once; the reply goes to the engine when all have.</summary>
-    private void Broadcast(object request)
+    /// <summary>Persistent particles: the group's free fixed point goes back into its columns of the layer's states.</summary>
+    private void StoreFreeStates(int groupId, float[] states, float[][] particles)
+    {
+        var spec = _network.Groups[groupId];
+        int layerSize = _network.LayerSizes[spec.Layer];
+        for (int r = 0; r < _run!.Batch.Rows; r++)
+            states.AsSpan(r * spec.Size, spec.Size).CopyTo(particles[spec.Layer].AsSpan(r * layerSize + spec.Offset));
+    }
+
+    private void Load(LoadAll load) =>
+        Broadcast("loading the parameters", spec => new LoadParameters(GroupSlice.Extract(load.Weights, _network, spec),
+            load.Velocity is null ? null : GroupSlice.Extract(load.Velocity, _network, spec)), replies => replies.ToArray());
+
+    private void Export(ExportAll export) =>
+        Broadcast($"exporting the {export.Kind.ToString().ToLowerInvariant()}", _ => new ExportParameters(export.Kind), replies =>
+        {
+            var slices = replies.Cast<GroupParameters>().Select(r => r.Slice).ToArray();
+            if (slices.All(s => s is null))
+                return new GatheredParameters(null);
+            var set = ParameterSet.Zeros(_network.LayerSizes);
+            foreach (var slice in slices)
+                slice?.InsertInto(set, _network);
+            return new GatheredParameters(set);
+        });
+
+    /// <summary>Requests every group answers once (parameter transfers, scans); the engine gets one reply when all have.</summary>
+    private void Broadcast(string what, Func<GroupSpec, object> request, Func<object[], object> combine)
     {
         var requester = Sender;
-        var tasks = FreeGroupActors.Select(group => group.Ask(request, _timeout)).ToArray();
-        Task.WhenAll(tasks).PipeTo(requester, success: replies => replies.ToArray(), failure: e =>
-            new Status.Failure(new EngineFailureException($"a group did not answer {request.GetType().Name} within {_timeout.TotalSeconds:F0} s: {e.Message}")));
+        var specs = _network.FreeGroups.ToArray();
+        var tasks = specs.Select(spec => AskGroup(spec, request(spec), what)).ToArray();
+        Task.WhenAll(tasks).PipeTo(requester, success: replies =>
+                replies.OfType<GroupFailed>().FirstOrDefault() is { } failed ? new Status.Failure(new EngineFailureException(failed.Reason)) : combine(replies),
+            failure: e => new Status.Failure(e.InnerException ?? e));
+    }
+
+    private async Task<object> AskGroup(GroupSpec spec, object request, string what)
+    {
+        try
+        {
+            return await _groups[spec.Id]!.Ask(request, _timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new EngineFailureException($"group {spec.Name} ({_groups[spec.Id]!.Path}) did not answer within {_timeout.TotalSeconds:F0} s while {what}");
+        }
     }
 }

@@ -75,6 +75,7 @@ public sealed partial class NeuronGroupActor
         if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
             return;
         int source = SourceIndex(activity.Source);
+        CheckLength(activity, source);
         AdvanceSourceStep(source, activity.Step);
         _seenRestCount[source] = -1; // the source is active again
         int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);

@@ -32,7 +32,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private int _step;
     private bool _phaseStepsDone;
     private int _phaseEndsReceived;
-    private float[][]? _particles;
+    private bool _returnsFreeStates;   // persistent particles: report the free fixed point
 
     private readonly ScheduleSettings _schedule;
     private float _tolerance;
@@ -74,7 +74,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         }
         catch (Exception e)
         {
-            Fail($"{e.GetType().Name}: {e.Message}", diverged: false);
+            string reason = Fail($"{e.GetType().Name}: {e.Message}", diverged: false);
+            if (message is LoadParameters or ExportParameters or FindDiverged)
+                Sender.Tell(new GroupFailed(Spec.Id, reason, Diverged: false)); // the asker is waiting for an answer
         }
     }
 
@@ -120,11 +122,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
                 GroupParameterMapping.Load(_group, load.Weights, load.Velocity);
                 Sender.Tell(new Done(Spec.Id));
                 break;
-            case StoreParameters store:
-                GroupParameterMapping.Store(_group, store.Weights, store.Velocity);
-                if (store.Estimate is not null)
-                    GroupParameterMapping.StoreEstimate(_group, store.Estimate);
-                Sender.Tell(new Done(Spec.Id, _group.BiasVelocity is not null));
+            case ExportParameters export:
+                Sender.Tell(new GroupParameters(Spec.Id, export.Kind, GroupParameterMapping.Export(_group, export.Kind)));
                 break;
             case FindDiverged find:
                 Sender.Tell(new DivergenceReport(Spec.Id, _group.FindDivergedParameter(find.Bound)));
@@ -151,9 +150,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         foreach (var block in _group.Incoming)
             if (block.Source.Layer == 0)
                 block.SourceRates = block.SourcePhaseRates = start.InputRates;
-        _particles = start.Particles;
-        if (_particles is not null)
-            _group.SetStatesFromLayer(_particles[Spec.Layer], _group.Network.LayerSizes[Spec.Layer]);
+        _returnsFreeStates = start.LayerStates is not null;
+        if (start.LayerStates is not null)
+            _group.SetStatesFromLayer(start.LayerStates, _group.Network.LayerSizes[Spec.Layer]);
         _group.PrepareConstantDrive();
         Stash.UnstashAll();
     }
@@ -185,6 +184,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             return;
         int source = SourceIndex(activity.Source);
         int parity = activity.Step & 1;
+        CheckLength(activity, source);
         if (activity.Step < _step || activity.Step > _step + 1 || _inboxStep[source, parity] == activity.Step)
             throw new InvalidOperationException(
                 $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
@@ -199,6 +199,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             return;
         var block = _sources[SourceIndex(end.Source)];
         int length = _group.Rows * block.Source.PaddedSize;
+        if (end.Length != length)
+            throw new InvalidOperationException($"phase-end activity of {length} values expected from {block.Source.Name}, got {end.Length}");
         end.Rates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(end.Slot * length));
         ArrayPool<float>.Shared.Return(end.Rates);
         _phaseEndsReceived++;
@@ -254,8 +256,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         var phase = _phase!;
         _phaseStepsDone = true;
         _group.EndPhase(phase.Slot);
+        var rates = _group.PhaseRatesOf(phase.Slot);
         foreach (var target in _targets)
-            target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(_group.PhaseRatesOf(phase.Slot))));
+            target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(rates), rates.Length));
         TryFinishPhase();
     }
 
@@ -278,7 +281,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     {
         var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
         foreach (var target in _targets)
-            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, IsAsync ? CopyOf(rates) : _group.Rates));
+            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, IsAsync ? CopyOf(rates) : _group.Rates, rates.Length));
         _messagesSent += _targets.Length;
         _bytesSent += (long)_targets.Length * _group.Rows * Spec.Size * sizeof(float);
     }
@@ -295,11 +298,26 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
                 Fail($"NaN in its state at the end of the phase", diverged: true);
                 return;
             }
-        if (phase.Slot == PhaseSlot.Free && _particles is not null)
-            _group.CopyPhaseStatesToLayer(PhaseSlot.Free, _particles[Spec.Layer], _group.Network.LayerSizes[Spec.Layer]);
-        float[]? outputs = _group.IsOutput && phase.Slot == PhaseSlot.Free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
+        bool free = phase.Slot == PhaseSlot.Free;
+        float[]? freeStates = null;
+        if (free && _returnsFreeStates)
+        {
+            var states = _group.PhaseStatesOf(PhaseSlot.Free);
+            freeStates = new float[_group.Rows * Spec.Size];
+            for (int r = 0; r < _group.Rows; r++)
+                states.Slice(r * _group.Stride, Spec.Size).CopyTo(freeStates.AsSpan(r * Spec.Size));
+        }
+        float[]? outputs = _group.IsOutput && free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
         var statistics = new GroupPhaseStatistics(_step, _messagesSent, _bytesSent, _messagesSuppressed, _stalenessSum, _stalenessCount);
-        _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs, statistics));
+        _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs, freeStates, statistics));
+    }
+
+    /// <summary>An activity must hold the sender's rates for exactly the rows of this minibatch.</summary>
+    private void CheckLength(Activity activity, int source)
+    {
+        int expected = _group.Rows * _sources[source].Source.PaddedSize;
+        if (activity.Length != expected || activity.Rates.Length < expected)
+            throw new InvalidOperationException($"activity of {activity.Length} values from {_sources[source].Source.Name}; expected {expected}");
     }
 
     private static float[] CopyOf(ReadOnlySpan<float> values)
@@ -309,10 +327,12 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         return copy;
     }
 
-    private void Fail(string reason, bool diverged)
+    private string Fail(string reason, bool diverged)
     {
         string phase = _phase?.Name ?? "(between phases)";
-        _coordinator.Tell(new GroupFailed(Spec.Id, $"group {Spec.Name}, minibatch {_minibatch}, {phase} phase, step {_step}: {reason}", diverged));
+        string full = $"group {Spec.Name}, minibatch {_minibatch}, {phase} phase, step {_step}: {reason}";
+        _coordinator.Tell(new GroupFailed(Spec.Id, full, diverged));
         Context.Stop(Self);
+        return full;
     }
 }

@@ -8,10 +8,12 @@ namespace EqPropActors.Actors.Messages;
 public interface IEngineMessage;
 
 /// <summary>
-/// Coordinator → group: a new minibatch block. <paramref name="InputRates"/> are ρ(x) of the clamped input
-/// ([rows × input stride], read-only for the minibatch), <paramref name="Targets"/> the one-hot targets.
+/// Coordinator → group: a new minibatch of <paramref name="Rows"/> samples. Each group gets only what it reads:
+/// <paramref name="InputRates"/>, ρ(x) of the clamped input ([rows × input stride]), for groups of layer 1;
+/// <paramref name="Targets"/> (one-hot, [rows × target stride]) for the output group; <paramref name="LayerStates"/>,
+/// the persistent particles of the group's layer ([rows × n_l]) to start from. Empty arrays / null otherwise.
 /// </summary>
-public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates, float[] Targets, float[][]? Particles) : IEngineMessage;
+public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates, float[] Targets, float[]? LayerStates) : IEngineMessage;
 
 /// <summary>
 /// Coordinator → group: relax. Sync: exactly <see cref="Phase.Steps"/> steps, then report. Async: step until told
@@ -45,10 +47,11 @@ public sealed record EndPhase(long Minibatch, int PhaseIndex) : IEngineMessage;
 public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long BytesSent, long MessagesSuppressed, long StalenessSum, long StalenessCount);
 
 /// <summary>
-/// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start).
-/// <paramref name="Rates"/> is a pooled [rows × sender's padded size] buffer handed over to the receiver.
+/// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start): the
+/// first <paramref name="Length"/> values of <paramref name="Rates"/>, [rows × sender's padded size]. In-process the
+/// array is the sender's own buffer (sync) or a pooled copy handed over (async); across nodes, a pooled array.
 /// </summary>
-public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates) : IEngineMessage;
+public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates, int Length) : IEngineMessage;
 
 /// <summary>
 /// Group → group (async, event-driven sending): the sender took step <paramref name="Step"/> but its rates moved by
@@ -57,15 +60,17 @@ public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int St
 /// </summary>
 public sealed record ActivityUnchanged(int Source, long Minibatch, int PhaseIndex, int Step) : IEngineMessage;
 
-/// <summary>Group → group: the sender's rates at the end of a phase, kept for the learning rule.</summary>
-public sealed record PhaseEndActivity(int Source, long Minibatch, int PhaseIndex, int Slot, float[] Rates) : IEngineMessage;
+/// <summary>Group → group: the sender's rates at the end of a phase (the first <paramref name="Length"/> values of a
+/// pooled array, which the receiver returns), kept for the learning rule.</summary>
+public sealed record PhaseEndActivity(int Source, long Minibatch, int PhaseIndex, int Slot, float[] Rates, int Length) : IEngineMessage;
 
 /// <summary>
 /// Group → coordinator: the phase is over for this group. <paramref name="StepSquaredNorms"/>: ‖s_T − s_{T−1}‖²
-/// per row; <paramref name="FreeOutputs"/>: the output group's free-phase states, for scoring.
+/// per row; <paramref name="FreeOutputs"/>: the output group's free-phase states, for scoring;
+/// <paramref name="FreeStates"/>: with persistent particles, the group's free fixed point ([rows × group size]).
 /// </summary>
 public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[] StepSquaredNorms, float[]? FreeOutputs,
-    GroupPhaseStatistics Statistics) : IEngineMessage;
+    float[]? FreeStates, GroupPhaseStatistics Statistics) : IEngineMessage;
 
 /// <summary>Coordinator → group: apply (or only estimate) the local rule.</summary>
 public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate) : IEngineMessage;
@@ -75,15 +80,18 @@ public sealed record RuleApplied(int Group, long Minibatch) : IEngineMessage;
 /// <summary>Group → coordinator: the group cannot go on; the reason names what it was doing.</summary>
 public sealed record GroupFailed(int Group, string Reason, bool Diverged) : IEngineMessage;
 
-/// <summary>Coordinator/engine → group: parameter transfer through the engine-independent full matrices.</summary>
-public sealed record LoadParameters(ParameterSet Weights, ParameterSet? Velocity) : IEngineMessage;
+/// <summary>Coordinator → group: the group's own columns of the weights (and of the optimizer's velocities).</summary>
+public sealed record LoadParameters(GroupSlice Weights, GroupSlice? Velocity) : IEngineMessage;
 
-public sealed record StoreParameters(ParameterSet Weights, ParameterSet? Velocity, ParameterSet? Estimate) : IEngineMessage;
+/// <summary>Coordinator → group: report your parameters of <paramref name="Kind"/>; the reply is a <see cref="GroupParameters"/>.</summary>
+public sealed record ExportParameters(ParameterKind Kind) : IEngineMessage;
+
+/// <summary>Group → coordinator: its parameters of <paramref name="Kind"/>; null for velocities it does not hold.</summary>
+public sealed record GroupParameters(int Group, ParameterKind Kind, GroupSlice? Slice) : IEngineMessage;
 
 public sealed record FindDiverged(float Bound) : IEngineMessage;
 
 public sealed record DivergenceReport(int Group, string? Where) : IEngineMessage;
 
-/// <summary>Reply to requests that only need an acknowledgement; <paramref name="HasVelocity"/>: the group's optimizer
-/// holds velocities (momentum has been used or loaded).</summary>
-public sealed record Done(int Group, bool HasVelocity = false) : IEngineMessage;
+/// <summary>Reply to requests that only need an acknowledgement.</summary>
+public sealed record Done(int Group) : IEngineMessage;

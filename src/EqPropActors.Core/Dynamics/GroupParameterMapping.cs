@@ -2,72 +2,91 @@ using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Dynamics;
 
+/// <summary>Which of a group's parameter sets to export.</summary>
+public enum ParameterKind { Weights, Velocity, Estimate }
+
 /// <summary>
-/// Copies between the full matrices of a <see cref="ParameterSet"/> and the padded blocks a group owns, so that a
+/// Copies between a group's padded blocks and its <see cref="GroupSlice"/> of the full matrices, so that a
 /// checkpoint does not depend on how layers were split into groups or placed on nodes.
 /// </summary>
 public static class GroupParameterMapping
 {
+    public static void Load(NeuronGroup group, GroupSlice weights, GroupSlice? velocity)
+    {
+        if (group.IsClamped)
+            return;
+        weights.Validate(group.Network);
+        velocity?.Validate(group.Network);
+        foreach (var block in group.Incoming)
+        {
+            Copy(SliceMatrix(weights, block), group, block, block.Weights, toBlock: true);
+            if (velocity is not null)
+                Copy(SliceMatrix(velocity, block), group, block, block.EnsureVelocity(), toBlock: true);
+        }
+        weights.Bias.CopyTo(group.Bias.AsSpan());
+        velocity?.Bias.CopyTo(group.EnsureBiasVelocity().AsSpan());
+    }
+
+    /// <summary>The group's parameters of <paramref name="kind"/>; null for velocities the optimizer does not hold.</summary>
+    public static GroupSlice? Export(NeuronGroup group, ParameterKind kind)
+    {
+        var spec = group.Spec;
+        var slice = GroupSlice.Zeros(group.Network, spec);
+        foreach (var block in group.Incoming)
+        {
+            float[]? padded = kind switch
+            {
+                ParameterKind.Weights => block.Weights,
+                ParameterKind.Velocity => block.Velocity,
+                _ => block.Estimate ?? throw new InvalidOperationException($"group {spec.Name} has no rule estimate yet"),
+            };
+            if (padded is not null)
+                Copy(SliceMatrix(slice, block), group, block, padded, toBlock: false);
+        }
+        float[]? bias = kind switch
+        {
+            ParameterKind.Weights => group.Bias,
+            ParameterKind.Velocity => group.BiasVelocity,
+            _ => group.BiasEstimate ?? throw new InvalidOperationException($"group {spec.Name} has no rule estimate yet"),
+        };
+        if (bias is null)
+            return null;
+        bias.AsSpan(0, spec.Size).CopyTo(slice.Bias);
+        return slice;
+    }
+
     public static void Load(NeuronGroup group, ParameterSet weights, ParameterSet? velocity)
     {
         if (group.IsClamped)
             return;
-        foreach (var block in group.Incoming)
-        {
-            Copy(FullMatrix(weights, group, block), group, block, block.Weights, toBlock: true);
-            if (velocity is not null)
-                Copy(FullMatrix(velocity, group, block), group, block, block.EnsureVelocity(), toBlock: true);
-        }
-        var spec = group.Spec;
-        weights.Bias[spec.Layer].AsSpan(spec.Offset, spec.Size).CopyTo(group.Bias);
-        if (velocity is not null)
-            velocity.Bias[spec.Layer].AsSpan(spec.Offset, spec.Size).CopyTo(group.EnsureBiasVelocity());
+        Load(group, GroupSlice.Extract(weights, group.Network, group.Spec),
+            velocity is null ? null : GroupSlice.Extract(velocity, group.Network, group.Spec));
     }
 
-    public static void Store(NeuronGroup group, ParameterSet weights, ParameterSet? velocity)
+    /// <summary>Writes the group's columns of <paramref name="kind"/> into <paramref name="target"/>; false when it holds none.</summary>
+    public static bool Store(NeuronGroup group, ParameterKind kind, ParameterSet target)
     {
         if (group.IsClamped)
-            return;
-        foreach (var block in group.Incoming)
-        {
-            Copy(FullMatrix(weights, group, block), group, block, block.Weights, toBlock: false);
-            if (velocity is not null && block.Velocity is not null)
-                Copy(FullMatrix(velocity, group, block), group, block, block.Velocity, toBlock: false);
-        }
-        var spec = group.Spec;
-        group.Bias.AsSpan(0, spec.Size).CopyTo(weights.Bias[spec.Layer].AsSpan(spec.Offset));
-        if (velocity is not null && group.BiasVelocity is not null)
-            group.BiasVelocity.AsSpan(0, spec.Size).CopyTo(velocity.Bias[spec.Layer].AsSpan(spec.Offset));
+            return true;
+        var slice = Export(group, kind);
+        slice?.InsertInto(target, group.Network);
+        return slice is not null;
     }
 
-    /// <summary>Writes the last learning-rule estimate (ΔW/α) of this group into <paramref name="estimate"/>.</summary>
-    public static void StoreEstimate(NeuronGroup group, ParameterSet estimate)
-    {
-        if (group.IsClamped)
-            return;
-        foreach (var block in group.Incoming)
-            Copy(FullMatrix(estimate, group, block), group, block,
-                block.Estimate ?? throw new InvalidOperationException($"group {group.Spec.Name} has no rule estimate yet"), toBlock: false);
-        var spec = group.Spec;
-        (group.BiasEstimate ?? throw new InvalidOperationException($"group {spec.Name} has no rule estimate yet"))
-            .AsSpan(0, spec.Size).CopyTo(estimate.Bias[spec.Layer].AsSpan(spec.Offset));
-    }
+    /// <summary>Rows of the slice matrix a block reads from: Forward for blocks from below, Feedback from above.</summary>
+    private static float[] SliceMatrix(GroupSlice slice, IncomingBlock block) => block.FromBelow ? slice.Forward : slice.Feedback;
 
-    private static float[] FullMatrix(ParameterSet set, NeuronGroup group, IncomingBlock block) =>
-        block.FromBelow ? set.Forward[group.Spec.Layer] : set.Feedback[group.Spec.Layer];
-
-    private static void Copy(float[] full, NeuronGroup group, IncomingBlock block, float[] padded, bool toBlock)
+    private static void Copy(float[] slice, NeuronGroup group, IncomingBlock block, float[] padded, bool toBlock)
     {
-        int columns = group.Network.LayerSizes[group.Spec.Layer];
         var owner = group.Spec;
         for (int i = 0; i < block.Source.Size; i++)
         {
-            var fullRow = full.AsSpan((block.Source.Offset + i) * columns + owner.Offset, owner.Size);
+            var sliceRow = slice.AsSpan((block.Source.Offset + i) * owner.Size, owner.Size);
             var blockRow = padded.AsSpan(i * owner.PaddedSize, owner.Size);
             if (toBlock)
-                fullRow.CopyTo(blockRow);
+                sliceRow.CopyTo(blockRow);
             else
-                blockRow.CopyTo(fullRow);
+                blockRow.CopyTo(sliceRow);
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class BatchEngine : IEngine
     {
         var weights = ParameterSet.Zeros(Network.LayerSizes);
         foreach (var group in _groups)
-            GroupParameterMapping.Store(group, weights, null);
+            GroupParameterMapping.Store(group, ParameterKind.Weights, weights);
         return weights;
     }
 
@@ -54,10 +54,9 @@ public sealed class BatchEngine : IEngine
     {
         if (_groups.All(g => g.BiasVelocity is null))
             return null;
-        var weights = ParameterSet.Zeros(Network.LayerSizes);
         var velocity = ParameterSet.Zeros(Network.LayerSizes);
         foreach (var group in _groups)
-            GroupParameterMapping.Store(group, weights, velocity);
+            GroupParameterMapping.Store(group, ParameterKind.Velocity, velocity);
         return velocity;
     }
 
@@ -65,7 +64,7 @@ public sealed class BatchEngine : IEngine
     {
         var estimate = ParameterSet.Zeros(Network.LayerSizes);
         foreach (var group in _groups)
-            GroupParameterMapping.StoreEstimate(group, estimate);
+            GroupParameterMapping.Store(group, ParameterKind.Estimate, estimate);
         return estimate;
     }
 
