@@ -31,6 +31,10 @@ public static class Program
                 .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")
                 .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json");
+            config.AddCommand<NodeCommand>("node")
+                .WithDescription("Run a worker of the cluster engine: join the cluster and host the groups the coordinator places here")
+                .WithExample("node", "--config", "cluster-config/local-worker.conf")
+                .WithExample("node", "--config", "cluster-config/multi-worker.conf", "--seed-nodes", "coordinator.example.org:4053");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure training throughput (samples/s, GFLOP/s) against the machine's matrix-multiply rate");
         });
@@ -75,5 +79,6 @@ public static class Program
     }
 
     private static bool IsBadInput(Exception e) => e is ConfigurationException or DataFormatException or FormatException
-        or IOException or UnauthorizedAccessException or InvalidDataException or CommandAppException or ArgumentException;
+        or IOException or UnauthorizedAccessException or InvalidDataException or CommandAppException or ArgumentException
+        or Akka.Configuration.ConfigurationException;
 }

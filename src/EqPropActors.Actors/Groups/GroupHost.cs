@@ -15,6 +15,8 @@ public sealed class GroupHost : ReceiveActor
     public const string Path = "/user/" + Name;
 
     private readonly string _dispatcher;
+    private readonly Dictionary<IActorRef, int> _generationOf = [];
+    private long _created;
 
     public GroupHost(string dispatcher)
     {
@@ -22,9 +24,11 @@ public sealed class GroupHost : ReceiveActor
         Receive<CreateGroup>(Create);
         Receive<RetireGroups>(retire =>
         {
-            foreach (var child in Context.GetChildren())
-                if (GenerationOf(child.Path.Name) < retire.Generation)
-                    Context.Stop(child);
+            foreach (var (child, generation) in _generationOf.Where(c => c.Value < retire.Generation).ToArray())
+            {
+                Context.Stop(child);
+                _generationOf.Remove(child);
+            }
             Sender.Tell(new Done(-1));
         });
     }
@@ -41,7 +45,9 @@ public sealed class GroupHost : ReceiveActor
                 throw new ArgumentException($"group {setup.Group} is not a free group of the {network.Describe()} network");
             var spec = network.Groups[setup.Group];
             var group = new NeuronGroup(network, spec, setup.MaxRows, setup.LearningRates);
-            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _dispatcher), $"g{setup.Generation}-{spec.Name}");
+            // Names never repeat: a stopped group's name stays taken until it has terminated.
+            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _dispatcher), $"{spec.Name}-{++_created}");
+            _generationOf[actor] = setup.Generation;
             Sender.Tell(new GroupCreated(setup.Group, actor));
         }
         catch (Exception e) when (e is ArgumentException or InvalidActorNameException or Core.ConfigurationException)
@@ -49,7 +55,4 @@ public sealed class GroupHost : ReceiveActor
             Sender.Tell(new GroupFailed(setup.Group, $"host {Self.Path.Address} could not create group {setup.Group}: {e.Message}", Diverged: false));
         }
     }
-
-    private static int GenerationOf(string childName) =>
-        childName.Length > 1 && childName[0] == 'g' && int.TryParse(childName.AsSpan(1, childName.IndexOf('-') - 1), out int generation) ? generation : int.MaxValue;
 }

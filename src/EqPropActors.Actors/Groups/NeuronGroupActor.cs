@@ -23,6 +23,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private readonly int[] _sourceIndexById;        // group id → index in _sources, −1 when not a source
     private readonly float[]?[,] _inbox;            // [source, step parity]
     private readonly int[,] _inboxStep;             // step held in each inbox slot, −1 when empty
+    private readonly bool[,] _inboxPooled;          // the slot's array is ours to return to the pool
     private IActorRef[] _targets = [];
 
     private long _minibatch = -1;
@@ -53,6 +54,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         }
         _inbox = new float[]?[_sources.Length, 2];
         _inboxStep = new int[_sources.Length, 2];
+        _inboxPooled = new bool[_sources.Length, 2];
         if (schedule.Kind == ScheduleKind.Async)
             InitializeAsync();
     }
@@ -188,7 +190,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         if (activity.Step < _step || activity.Step > _step + 1 || _inboxStep[source, parity] == activity.Step)
             throw new InvalidOperationException(
                 $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
-        _inbox[source, parity] = activity.Rates; // the sender's own buffer (see SendRates), not a copy
+        _inbox[source, parity] = activity.Rates; // in-process: the sender's own buffer (see SendRates), not a copy
+        _inboxPooled[source, parity] = activity.Pooled;
         _inboxStep[source, parity] = activity.Step;
         Advance();
     }
@@ -241,7 +244,12 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             _stalenessCount += _sources.Length; // the barrier makes every input exactly one step old: staleness 0
             _group.Step(_dt, phase.Beta, measureStep: _step == phase.Steps - 1);
             for (int i = 0; i < _sources.Length; i++)
+            {
                 _inboxStep[i, parity] = -1;
+                if (_inboxPooled[i, parity])
+                    ArrayPool<float>.Shared.Return(_inbox[i, parity]!);
+                _inbox[i, parity] = null;
+            }
             _step++;
             if (_step < phase.Steps)
                 SendRates(_step);
@@ -281,7 +289,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     {
         var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
         foreach (var target in _targets)
-            target.Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, IsAsync ? CopyOf(rates) : _group.Rates, rates.Length));
+            target.Tell(IsAsync
+                ? new Activity(Spec.Id, _minibatch, _phaseIndex, step, CopyOf(rates), rates.Length) { Pooled = true }
+                : new Activity(Spec.Id, _minibatch, _phaseIndex, step, _group.Rates, rates.Length));
         _messagesSent += _targets.Length;
         _bytesSent += (long)_targets.Length * _group.Rows * Spec.Size * sizeof(float);
     }

@@ -51,7 +51,12 @@ public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long Byt
 /// first <paramref name="Length"/> values of <paramref name="Rates"/>, [rows × sender's padded size]. In-process the
 /// array is the sender's own buffer (sync) or a pooled copy handed over (async); across nodes, a pooled array.
 /// </summary>
-public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates, int Length) : IEngineMessage;
+public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates, int Length) : IEngineMessage
+{
+    /// <summary>The receiver owns <see cref="Rates"/>, rented from the shared pool, and returns it once used: async
+    /// copies, and every activity read from the network. Not on the wire.</summary>
+    public bool Pooled { get; init; }
+}
 
 /// <summary>
 /// Group → group (async, event-driven sending): the sender took step <paramref name="Step"/> but its rates moved by

@@ -8,7 +8,7 @@ namespace EqPropActors.Actors.Messages;
 /// Everything a host needs to build one group actor: the network (rebuilt from its description, so every node
 /// derives the same group geometry), the group, the rows per minibatch, the learning rates, the schedule and the
 /// coordinator to report to. <paramref name="Generation"/> counts deployments of one run (a new one after a node
-/// was lost), so that actor names never collide with the previous deployment's.
+/// was lost), so that a host can retire the groups of earlier ones.
 /// </summary>
 public sealed record GroupSetup(NetworkDescription Network, int Group, int MaxRows, float[] LearningRates, ScheduleSettings Schedule,
     IActorRef Coordinator, int Generation) : IEngineMessage;
@@ -28,5 +28,6 @@ public sealed record CreateGroup(GroupSetup Setup) : IEngineMessage;
 
 public sealed record GroupCreated(int Group, IActorRef Actor) : IEngineMessage;
 
-/// <summary>Engine → host: stop the group actors of deployments before <paramref name="Generation"/>.</summary>
+/// <summary>Engine → host: stop the group actors of deployments before <paramref name="Generation"/> (all of them:
+/// <see cref="int.MaxValue"/>). Reply: <see cref="Done"/>.</summary>
 public sealed record RetireGroups(int Generation) : IEngineMessage;

@@ -16,7 +16,7 @@ namespace EqPropActors.Cli.Commands;
 public sealed class BenchSettings : CommandSettings
 {
     [CommandOption("--engine <ENGINE>")]
-    [Description("batch (default), or actors: also the actor engine (sync schedule, 1 and 4 groups per hidden layer), next to the batch engine in the same run")]
+    [Description("batch (default); actors: also the actor engine (sync schedule, 1 and 4 groups per hidden layer); cluster: also the cluster engine with a coordinator (this process) and 2 worker processes on 127.0.0.1 — each next to the batch engine in the same run")]
     public string Engine { get; init; } = "batch";
 
     [CommandOption("--seconds <S>")]
@@ -54,15 +54,17 @@ public sealed class BenchCommand : Command<BenchSettings>
         if (Console.IsOutputRedirected)
             AnsiConsole.Profile.Width = 180; // keep the table on one line per row in logs
         var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
-        bool actors = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", false), ("actors", true));
+        string engine = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster"));
+        using var cluster = engine == "cluster" ? BenchCluster.Start() : null;
         double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
         AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
         var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul",
-            "time × batch (1 thread)", "× PyTorch ref");
-        foreach (var (layers, t1, t2, batch) in Configurations)
+            "time × batch (1 thread)", "× PyTorch ref", "activity msgs/s", "activity MB/s");
+        var configurations = engine == "batch" ? Configurations : [.. Configurations, ([784, 500, 10], 20, 4, 256)];
+        foreach (var (layers, t1, t2, batch) in configurations)
         {
             double? baseline = null;
-            foreach (var variant in Variants(settings, actors))
+            foreach (var variant in Variants(settings, engine, cluster))
             {
                 var network = new NetworkSpec(layers, groupsPerHiddenLayer: variant.Groups);
                 var measurement = Measure(network, t1, t2, batch, rule, settings.Seconds, variant.Create, cancellation);
@@ -75,7 +77,9 @@ public sealed class BenchCommand : Command<BenchSettings>
                     gflops.ToString("F1", CultureInfo.InvariantCulture),
                     (100 * gflops / matmul).ToString("F0", CultureInfo.InvariantCulture),
                     (baseline.Value / measurement.SamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture),
-                    reference ? (measurement.SamplesPerSecond / PyTorchReferenceSamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "");
+                    reference ? (measurement.SamplesPerSecond / PyTorchReferenceSamplesPerSecond).ToString("F2", CultureInfo.InvariantCulture) : "",
+                    measurement.MessagesPerSecond > 0 ? measurement.MessagesPerSecond.ToString("F0", CultureInfo.InvariantCulture) : "",
+                    measurement.BytesPerSecond > 0 ? (measurement.BytesPerSecond / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "");
             }
         }
         AnsiConsole.Write(table);
@@ -87,19 +91,26 @@ public sealed class BenchCommand : Command<BenchSettings>
     private sealed record Variant(string Name, int Groups, Func<NetworkSpec, int, IEngine> Create);
 
     /// <summary>What is measured per configuration: the batch engine first (the baseline of the ratio column).</summary>
-    private static IEnumerable<Variant> Variants(BenchSettings settings, bool actors)
+    private static IEnumerable<Variant> Variants(BenchSettings settings, string engine, BenchCluster? cluster)
     {
         static float[] Rates(NetworkSpec network) => Enumerable.Repeat(0.01f, network.PairCount).ToArray();
         yield return new Variant("batch, 1 thread", 1, (network, rows) => new BatchEngine(network, rows, Rates(network)));
         if (settings.Threads >= 2)
             yield return new Variant("batch, 2 threads", 1, (network, rows) => new BatchEngine(network, rows, Rates(network), threads: 2));
-        if (!actors)
-            yield break;
-        yield return new Variant("actors sync", 1, (network, rows) => new ActorEngine(network, rows, Rates(network)));
-        yield return new Variant("actors sync, 4 groups/layer", 4, (network, rows) => new ActorEngine(network, rows, Rates(network)));
+        if (engine == "actors")
+        {
+            yield return new Variant("actors sync", 1, (network, rows) => new ActorEngine(network, rows, Rates(network)));
+            yield return new Variant("actors sync, 4 groups/layer", 4, (network, rows) => new ActorEngine(network, rows, Rates(network)));
+        }
+        if (cluster is not null)
+        {
+            yield return new Variant("cluster sync, 2 workers", 1, (network, rows) => cluster.Engine(network, rows, Rates(network)));
+            yield return new Variant("cluster sync, 2 workers, 4 groups/layer", 4, (network, rows) => cluster.Engine(network, rows, Rates(network)));
+        }
     }
 
-    public sealed record Measurement(double SamplesPerSecond, double FlopsPerSecond);
+    /// <summary>Throughput; for the actor engines also the activity messages and payload bytes groups sent per second.</summary>
+    public sealed record Measurement(double SamplesPerSecond, double FlopsPerSecond, double MessagesPerSecond = 0, double BytesPerSecond = 0);
 
     /// <summary>Trains on random inputs (real phases and updates) for a fixed time after a warm-up.</summary>
     public static Measurement Measure(NetworkSpec network, int freeSteps, int nudgedSteps, int rows, LearningRule rule, double seconds,
@@ -114,15 +125,16 @@ public sealed class BenchCommand : Command<BenchSettings>
         var warmUp = Stopwatch.StartNew();
         while (warmUp.Elapsed.TotalSeconds < Math.Min(1, seconds / 3))
             engine.Run(batch, plan, 0.5f, 1e-3f);
-        long batches = 0;
+        long batches = 0, messages = 0, bytes = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             cancellation.ThrowIfCancellationRequested();
-            engine.Run(batch, plan, 0.5f, 1e-3f);
+            var statistics = engine.Run(batch, plan, 0.5f, 1e-3f).Statistics;
+            (messages, bytes) = (messages + statistics.Messages, bytes + statistics.Bytes);
             batches++;
         }
         double elapsed = clock.Elapsed.TotalSeconds;
-        return new Measurement(batches * rows / elapsed, batches * flopsPerBatch / elapsed);
+        return new Measurement(batches * rows / elapsed, batches * flopsPerBatch / elapsed, messages / elapsed, bytes / elapsed);
     }
 }

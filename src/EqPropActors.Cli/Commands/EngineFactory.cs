@@ -1,6 +1,8 @@
 using EqPropActors.Core;
 using EqPropActors.Actors;
 using EqPropActors.Actors.Schedules;
+using EqPropActors.Cluster;
+using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Training;
 
@@ -19,6 +21,26 @@ public static class EngineFactory
     {
         "batch" => new BatchEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates, config.Threads),
         "actors" => new ActorEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates, ScheduleOf(config)),
-        _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch or actors"),
+        "cluster" => CreateCluster(config),
+        _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch, actors or cluster"),
     };
+
+    /// <summary>Starts this process as the coordinator node, waits for the workers and places the groups on them.</summary>
+    private static IEngine CreateCluster(TrainingConfig config)
+    {
+        string file = config.ClusterConfig ?? throw new ConfigurationException("--engine cluster needs --cluster-config <FILE>");
+        var node = ClusterNode.Start(ClusterNodeConfig.Load(file, NodeRole.Coordinator), file);
+        try
+        {
+            node.WaitUntilUp(node.Settings.JoinTimeout);
+            Console.Error.WriteLine($"cluster: coordinator {node.Name} is up at {node.Cluster.SelfAddress}; waiting for {node.Settings.ExpectedWorkers} worker(s)");
+            return new ClusterEngine(node, config.CreateNetwork(), MaxRows(config), config.LearningRates, ScheduleOf(config),
+                notice: message => Console.Error.WriteLine($"cluster: {message}"), ownsNode: true);
+        }
+        catch
+        {
+            node.Dispose();
+            throw;
+        }
+    }
 }

@@ -129,7 +129,8 @@ public class ModelSettings : NetworkSettings
             Jitter = Jitter,
             RateSpread = RateSpread,
             SendThreshold = SendThreshold,
-            Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors")),
+            Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),
+            ClusterConfig = ClusterConfig,
         };
         config.Validate();
         return config;

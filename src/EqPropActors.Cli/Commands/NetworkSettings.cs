@@ -48,8 +48,12 @@ public class NetworkSettings : CommandSettings
     public float SendThreshold { get; init; }
 
     [CommandOption("--engine <ENGINE>")]
-    [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit)")]
+    [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit); cluster: the group actors on the workers of an Akka.Cluster (needs --cluster-config)")]
     public string Engine { get; init; } = "batch";
+
+    [CommandOption("--cluster-config <FILE>")]
+    [Description("--engine cluster: this node's (the coordinator's) configuration, e.g. cluster-config/local-coordinator.conf; see cluster-config/README.md")]
+    public string? ClusterConfig { get; init; }
 
     /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(

@@ -44,6 +44,9 @@ public sealed record TrainingConfig
     public bool PersistentParticles { get; init; }
     public string Engine { get; init; } = "batch";
 
+    /// <summary>Cluster engine: the coordinator's configuration file (cluster-config/*.conf).</summary>
+    public string? ClusterConfig { get; init; }
+
     /// <summary>Actor engine: "sync" (barrier per step, bit for bit the batch engine) or "async".</summary>
     public string ActorSchedule { get; init; } = "sync";
 
@@ -92,7 +95,8 @@ public sealed record TrainingConfig
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
-        Require(Engine == "actors" || ActorSchedule == "sync", "--schedule async needs --engine actors");
+        Require(Engine is "actors" or "cluster" || ActorSchedule == "sync", "--schedule async needs --engine actors or cluster");
+        Require((Engine == "cluster") == (ClusterConfig is not null), "--engine cluster and --cluster-config <FILE> go together");
         Require(Threads is 1 or 2, $"--threads must be 1 or 2, got {Threads}");
         Require(MaxWeightMagnitude > 0, $"--max-weight must be positive, got {MaxWeightMagnitude}");
         Require(InitAngleDegrees is >= 0 and <= 90, $"--init-angle must be between 0 and 90 degrees, got {InitAngleDegrees}");

@@ -1,0 +1,44 @@
+using EqPropActors.Cluster;
+using EqPropActors.Cluster.Hosting;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Cli.Commands;
+
+/// <summary>For <c>eqprop bench --engine cluster</c>: this process as the coordinator, two eqprop node processes as workers.</summary>
+public sealed class BenchCluster : IDisposable
+{
+    private const int WorkerCount = 2;
+    private readonly ClusterNode _node;
+    private readonly LocalWorkers _workers;
+
+    private BenchCluster(ClusterNode node, LocalWorkers workers) => (_node, _workers) = (node, workers);
+
+    public static BenchCluster Start()
+    {
+        int port = LocalWorkers.FreePort();
+        var config = ClusterNodeConfig.Compose(Akka.Configuration.ConfigurationFactory.ParseString(LocalWorkers.LoopbackCoordinatorConfig(port, WorkerCount)),
+            "the benchmark's coordinator", NodeRole.Coordinator);
+        var node = ClusterNode.Start(config, "the benchmark's coordinator");
+        try
+        {
+            node.WaitUntilUp(TimeSpan.FromSeconds(30));
+            var workers = new LocalWorkers(typeof(BenchCluster).Assembly.Location, LocalWorkers.LoopbackWorkerConfig, $"127.0.0.1:{port}", WorkerCount, TimeSpan.FromSeconds(60));
+            return new BenchCluster(node, workers);
+        }
+        catch
+        {
+            node.Dispose();
+            throw;
+        }
+    }
+
+    public IEngine Engine(NetworkSpec network, int rows, IReadOnlyList<float> learningRates) =>
+        new ClusterEngine(_node, network, rows, learningRates);
+
+    public void Dispose()
+    {
+        _workers.Dispose();
+        _node.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using EqPropActors.Cluster.Hosting;
+using EqPropActors.Core;
+using Spectre.Console.Cli;
+
+namespace EqPropActors.Cli.Commands;
+
+public sealed class NodeSettings : CommandSettings
+{
+    [CommandOption("--config <FILE>")]
+    [Description("This worker's cluster configuration, e.g. cluster-config/local-worker.conf (see cluster-config/README.md)")]
+    public string? Config { get; init; }
+
+    [CommandOption("--port <P>")]
+    [Description("Port to listen on (overrides the file; 0 picks a free one)")]
+    public int? Port { get; init; }
+
+    [CommandOption("--seed-nodes <LIST>")]
+    [Description("Comma-separated seed nodes, host:port (overrides the file), e.g. 127.0.0.1:4053")]
+    public string? SeedNodes { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        Config is null ? Spectre.Console.ValidationResult.Error("--config <FILE> is required: the worker's cluster configuration") : base.Validate();
+}
+
+/// <summary>
+/// <c>eqprop node</c>: a worker of the cluster engine. It joins the cluster and hosts the groups a coordinator
+/// places on it until Ctrl+C (a graceful leave: the coordinator re-places its groups) or until the cluster
+/// removes it.
+/// </summary>
+public sealed class NodeCommand : Command<NodeSettings>
+{
+    public override int Execute(CommandContext context, NodeSettings settings, CancellationToken cancellation)
+    {
+        string file = settings.Config!;
+        var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var config = ClusterNodeConfig.Load(file, NodeRole.Worker, settings.Port, seeds);
+        using var node = ClusterNode.Start(config, file);
+        node.WaitUntilUp(node.Settings.JoinTimeout);
+        // One line a supervising script (or a test) can wait for.
+        Console.WriteLine($"node {node.Name} up at {node.Cluster.SelfAddress}; hosting groups until Ctrl+C");
+        int signalled = WaitHandle.WaitAny([((IAsyncResult)node.System.WhenTerminated).AsyncWaitHandle, cancellation.WaitHandle]);
+        if (signalled == 0)
+        {
+            Console.Error.WriteLine($"node {node.Name}: the cluster removed this node (downed or shut down); exiting");
+            return ExitCodes.Failure;
+        }
+        Console.WriteLine($"node {node.Name}: leaving the cluster");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,230 @@
+using Akka.Actor;
+using Akka.Cluster;
+using EqPropActors.Actors;
+using EqPropActors.Actors.Coordination;
+using EqPropActors.Actors.Groups;
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Cluster.Hosting;
+using EqPropActors.Cluster.Messages;
+using EqPropActors.Cluster.Serialization;
+using EqPropActors.Core;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Cluster;
+
+/// <summary>
+/// The actor engine spread over the members of an Akka.Cluster: this node coordinates, the group actors run on the
+/// workers (or here, with no workers). The same coordinator and group actors as the in-process engine, so the
+/// synchronous schedule gives the batch engine's weights bit for bit. Survives the loss of workers: the groups of
+/// a lost worker are re-placed on the members left (or on one that joins), every group is restored from the last
+/// parameter snapshot, and the training minibatches since are replayed — with the synchronous schedule the run then
+/// ends exactly where an undisturbed run would.
+/// </summary>
+public sealed class ClusterEngine : IEngine
+{
+    private readonly ClusterNode _node;
+    private readonly bool _ownsNode;
+    private readonly IReadOnlyList<float> _learningRates;
+    private readonly ScheduleSettings _schedule;
+    private readonly Action<string> _notice;
+    private readonly ReplayLog _log;
+    private ActorEngine _deployment = null!;
+    private IReadOnlyDictionary<int, Worker> _placement = new Dictionary<int, Worker>();
+    private int _generation;
+
+    public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
+        Action<string>? notice = null, bool ownsNode = false)
+    {
+        _node = node;
+        _ownsNode = ownsNode;
+        Network = network;
+        MaxRows = maxRows;
+        _learningRates = learningRates;
+        _schedule = schedule ?? ScheduleSettings.Synchronous;
+        _notice = notice ?? (_ => { });
+        _log = new ReplayLog(node.Settings.SnapshotEvery);
+        node.System.ActorOf(Props.Create(() => new UnreachableWorkerDowner(_notice)), $"eqprop-downer-{Guid.NewGuid():N}");
+        Deploy(WaitForWorkers(node.Settings.ExpectedWorkers, "to start"));
+    }
+
+    public NetworkSpec Network { get; }
+    public int MaxRows { get; }
+
+    /// <summary>Group name → node name of the current placement.</summary>
+    public IReadOnlyDictionary<string, string> Placement =>
+        _placement.ToDictionary(p => Network.Groups[p.Key].Name, p => p.Value.Name);
+
+    /// <summary>How often the engine has rebuilt its deployment after losing a worker.</summary>
+    public int Recoveries => _generation - 1;
+
+    public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
+    {
+        var entry = new ReplayLog.Entry(batch, plan, dt, tolerance);
+        var run = entry.Fresh();
+        var report = WithRecovery(() => _deployment.Run(run, plan, dt, tolerance), () => run = entry.Fresh());
+        ReplayLog.CopyParticles(run, batch);
+        if (plan.Update != UpdateMode.None && _log.Add(entry))
+            TakeSnapshot();
+        return report;
+    }
+
+    public void LoadParameters(ParameterSet weights, ParameterSet? velocity)
+    {
+        WithRecovery(() => { _deployment.LoadParameters(weights, velocity); return 0; });
+        _log.Reset(weights.Clone(), velocity?.Clone());
+    }
+
+    public ParameterSet ExportWeights() => WithRecovery(_deployment.ExportWeights);
+    public ParameterSet? ExportVelocity() => WithRecovery(_deployment.ExportVelocity);
+    public ParameterSet ExportEstimate() => _deployment.ExportEstimate(); // an estimate is not restored by a replay
+    public string? FindDivergedParameter(float bound) => WithRecovery(() => _deployment.FindDivergedParameter(bound));
+
+    private void TakeSnapshot() => _log.Reset(_deployment.ExportWeights(), _deployment.ExportVelocity());
+
+    /// <summary>Runs <paramref name="operation"/>; when it failed because workers were lost, redeploys and tries again.</summary>
+    private T WithRecovery<T>(Func<T> operation, Action? beforeRetry = null)
+    {
+        while (true)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (EngineFailureException failure) when (LostWorkers() is { Count: > 0 } lost)
+            {
+                Recover(lost, failure.Message);
+                beforeRetry?.Invoke();
+            }
+        }
+    }
+
+    private List<Worker> LostWorkers()
+    {
+        // A lost worker is downed within the failure detector's pause; give the membership a moment to say so.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            var up = UpWorkerAddresses();
+            var lost = _placement.Values.Distinct().Where(w => !up.Contains(w.Address) && w.Address != _node.Cluster.SelfAddress).ToList();
+            if (lost.Count > 0 || DateTime.UtcNow > deadline)
+                return lost;
+            Thread.Sleep(100);
+        }
+    }
+
+    private void Recover(IReadOnlyList<Worker> lost, string failure)
+    {
+        var groups = _placement.Where(p => lost.Contains(p.Value)).Select(p => Network.Groups[p.Key].Name);
+        _notice($"lost worker {string.Join(", ", lost.Select(w => $"{w.Name} ({w.Address})"))} with groups {string.Join(", ", groups)} ({failure}); " +
+            $"re-placing them and replaying {_log.Count} minibatch(es) from the last snapshot");
+        _deployment.Dispose();
+        int expected = Math.Min(1, _node.Settings.ExpectedWorkers); // any one worker can run every group
+        Deploy(WaitForWorkers(expected, "to replace the lost one"));
+        _deployment.LoadParameters(_log.Weights!, _log.Velocity);
+        foreach (var entry in _log.Entries)
+            _deployment.Run(entry.Fresh(), entry.Plan, entry.Dt, entry.Tolerance);
+    }
+
+    private void Deploy(IReadOnlyList<Worker> workers)
+    {
+        var self = new Worker(_node.Cluster.SelfAddress, new HostDescription(_node.Name, long.MaxValue, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount));
+        CheckFrames(workers);
+        _placement = GroupPlacement.Assign(Network, workers.Count > 0 ? workers : [self], _node.Settings);
+        var hosts = _placement.Values.Distinct().ToDictionary(w => w, w => HostOf(w.Address));
+        int generation = _generation;
+        foreach (var host in hosts.Values)
+            host.Tell(new Actors.Messages.RetireGroups(generation));
+        _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _node.Settings.MessageTimeout,
+            spec => hosts[_placement[spec.Id]], generation);
+        _notice("placement: " + string.Join(", ", Placement.Select(p => $"{p.Key} → {p.Value}")));
+        _generation = generation + 1;
+    }
+
+    private IActorRef HostOf(Address address) =>
+        _node.System.ActorSelection(new RootActorPath(address) / "user" / GroupHost.Name).ResolveOne(_node.Settings.MessageTimeout).GetAwaiter().GetResult();
+
+    private void CheckFrames(IReadOnlyList<Worker> workers)
+    {
+        var (bytes, what) = MessageSizes.Largest(Network, MaxRows);
+        long own = _node.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
+        foreach (var (name, frame) in workers.Select(w => (w.Name, w.Description.MaximumFrameBytes)).Append((_node.Name + " (the coordinator)", own)))
+            if (workers.Count > 0 && frame < bytes)
+                throw new ConfigurationException($"node {name} accepts frames of at most {frame} bytes, but this run sends {bytes} bytes at once ({what}): " +
+                    "raise akka.remote.dot-netty.tcp.maximum-frame-size in that node's configuration");
+    }
+
+    /// <summary>Waits until <paramref name="count"/> worker members are up and reachable, then asks each to describe itself.</summary>
+    private IReadOnlyList<Worker> WaitForWorkers(int count, string purpose)
+    {
+        var timeout = _node.Settings.JoinTimeout;
+        var deadline = DateTime.UtcNow + timeout;
+        HashSet<Address> up;
+        while ((up = UpWorkerAddresses()).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new EngineFailureException($"waited {timeout.TotalSeconds:F0} s for {count} worker(s) {purpose}, {up.Count} joined " +
+                    $"[{string.Join(", ", up)}]: start them with `eqprop node --config <worker file>` (see cluster-config/README.md), " +
+                    $"or lower eqprop.cluster.expected-workers in {_node.Source}");
+            Thread.Sleep(100);
+        }
+        var workers = up.Select(Describe).ToList();
+        foreach (var worker in workers)
+            if (worker.Description.ProtocolVersion != EngineMessageSerializer.ProtocolVersion)
+                throw new ConfigurationException($"worker {worker.Name} speaks wire protocol {worker.Description.ProtocolVersion}, this coordinator " +
+                    $"{EngineMessageSerializer.ProtocolVersion}: run the same EqPropActors build on every node");
+        return workers;
+    }
+
+    private Worker Describe(Address address)
+    {
+        var info = _node.System.ActorSelection(new RootActorPath(address) / "user" / ClusterNode.InfoName);
+        try
+        {
+            return new Worker(address, info.Ask<HostDescription>(DescribeHost.Instance, _node.Settings.MessageTimeout).GetAwaiter().GetResult());
+        }
+        catch (AskTimeoutException)
+        {
+            throw new EngineFailureException($"worker {address} is a member but did not describe itself within {_node.Settings.MessageTimeout.TotalSeconds:F0} s: is it an eqprop node?");
+        }
+    }
+
+    private HashSet<Address> UpWorkerAddresses()
+    {
+        var state = _node.Cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
+        return state.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("worker") && !unreachable.Contains(m.Address))
+            .Select(m => m.Address).ToHashSet();
+    }
+
+    public void Dispose()
+    {
+        _deployment?.Dispose();
+        foreach (var worker in _placement.Values.Distinct())
+            _node.System.ActorSelection(new RootActorPath(worker.Address) / "user" / GroupHost.Name).Tell(new Actors.Messages.RetireGroups(int.MaxValue));
+        if (_ownsNode)
+            _node.Dispose();
+    }
+
+    /// <summary>Downs a worker as soon as it is unreachable: its groups are re-placed instead of waiting for it.</summary>
+    private sealed class UnreachableWorkerDowner : ReceiveActor
+    {
+        public UnreachableWorkerDowner(Action<string> notice)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(Context.System);
+            Receive<ClusterEvent.UnreachableMember>(e =>
+            {
+                if (!e.Member.HasRole("worker"))
+                    return;
+                notice($"worker {e.Member.Address} is unreachable: downing it");
+                cluster.Down(e.Member.Address);
+            });
+            Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        }
+
+        protected override void PreStart() =>
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember));
+
+        protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
+}

@@ -1,0 +1,43 @@
+using Akka.Configuration;
+using EqPropActors.Core;
+using ConfigurationException = EqPropActors.Core.ConfigurationException;
+
+namespace EqPropActors.Cluster.Hosting;
+
+public enum PlacementKind { RoundRobin, Explicit }
+
+/// <summary>The <c>eqprop.cluster</c> section of a node's configuration (see cluster-config/cluster-defaults.conf).</summary>
+public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, PlacementKind Placement,
+    IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout)
+{
+    public static ClusterSettings FromConfig(Config config, string source)
+    {
+        var section = config.GetConfig("eqprop.cluster") ?? throw new ConfigurationException($"{source}: the eqprop.cluster section is missing");
+        int workers = section.GetInt("expected-workers", -1);
+        if (workers < 0)
+            throw new ConfigurationException($"{source}: eqprop.cluster.expected-workers must be 0 or more, got {section.GetString("expected-workers")}");
+        int snapshotEvery = section.GetInt("snapshot-every", 0);
+        if (snapshotEvery < 1)
+            throw new ConfigurationException($"{source}: eqprop.cluster.snapshot-every must be at least 1 minibatch, got {section.GetString("snapshot-every")}");
+        string placementText = section.GetString("placement", "round-robin");
+        var placement = placementText switch
+        {
+            "round-robin" => PlacementKind.RoundRobin,
+            "explicit" => PlacementKind.Explicit,
+            _ => throw new ConfigurationException($"{source}: eqprop.cluster.placement is '{placementText}'; expected 'round-robin' or 'explicit'"),
+        };
+        var explicitPlacement = new Dictionary<string, string>();
+        var map = section.GetConfig("explicit-placement");
+        if (map is not null && !map.IsEmpty)
+            foreach (var (group, value) in map.AsEnumerable())
+                explicitPlacement[group] = value.GetString();
+        return new ClusterSettings(workers, Duration(section, "join-timeout", source), placement, explicitPlacement,
+            section.GetString("node-name", ""), snapshotEvery, Duration(section, "message-timeout", source));
+    }
+
+    private static TimeSpan Duration(Config section, string key, string source)
+    {
+        var value = section.GetTimeSpan(key, TimeSpan.Zero);
+        return value > TimeSpan.Zero ? value : throw new ConfigurationException($"{source}: eqprop.cluster.{key} must be a positive duration such as 60s, got '{section.GetString(key)}'");
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EqPropActors.Cluster.Hosting;
+
+/// <summary>
+/// Worker processes (eqprop node) on this machine, for benchmarks and tests: started with a worker configuration
+/// and seed nodes, waited for until each says it is up, and killed (with their whole process tree) on dispose,
+/// whatever happened in between.
+/// </summary>
+public sealed class LocalWorkers : IDisposable
+{
+    /// <summary>Workers on loopback, any free port; the seed node comes from the command line.</summary>
+    public const string LoopbackWorkerConfig = "akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }";
+
+    /// <summary>A coordinator on 127.0.0.1:<paramref name="port"/> that is its own seed node.</summary>
+    public static string LoopbackCoordinatorConfig(int port, int expectedWorkers) => $$"""
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}} }
+        akka.cluster.seed-nodes = ["akka.tcp://{{ClusterNodeConfig.SystemName}}@127.0.0.1:{{port}}"]
+        eqprop.cluster { expected-workers = {{expectedWorkers}}, node-name = coordinator }
+        """;
+
+    private readonly List<Process> _processes = [];
+    private readonly string _configFile;
+    private readonly List<string> _output = [];
+
+    /// <param name="eqpropAssembly">Path of eqprop.dll (run with the dotnet host).</param>
+    /// <param name="workerConfig">HOCON of the workers' configuration file.</param>
+    public LocalWorkers(string eqpropAssembly, string workerConfig, string seedNode, int count, TimeSpan startTimeout)
+    {
+        _configFile = Path.Combine(Path.GetTempPath(), $"eqprop-worker-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(_configFile, workerConfig);
+        try
+        {
+            for (int i = 0; i < count; i++)
+                Start(eqpropAssembly, seedNode, startTimeout);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<Process> Processes => _processes;
+
+    /// <summary>Everything the workers wrote, for messages when something went wrong.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return string.Join('\n', _output);
+        }
+    }
+
+    /// <summary>Starts one more worker and waits until it is up.</summary>
+    public Process Start(string eqpropAssembly, string seedNode, TimeSpan startTimeout)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start an eqprop node process");
+        _processes.Add(process);
+        var up = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) => Record(e.Data, up);
+        process.ErrorDataReceived += (_, e) => Record(e.Data, null);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!up.Task.Wait(startTimeout))
+            throw new TimeoutException($"worker process {process.Id} did not come up within {startTimeout.TotalSeconds:F0} s; its output:\n{Output}");
+        return process;
+    }
+
+    private void Record(string? line, TaskCompletionSource? up)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.Add(line);
+        if (up is not null && line.StartsWith("node ", StringComparison.Ordinal) && line.Contains(" up at ", StringComparison.Ordinal))
+            up.TrySetResult();
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (for a coordinator that must be its own seed).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            try
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+            process.Dispose();
+        }
+        _processes.Clear();
+        File.Delete(_configFile);
+    }
+}

@@ -1,0 +1,27 @@
+using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Cluster;
+
+/// <summary>The largest message a run sends between nodes, to check against every node's transport frame size.</summary>
+public static class MessageSizes
+{
+    private const long Overhead = 1024; // headers, manifests, actor paths
+
+    public static (long Bytes, string What) Largest(NetworkSpec network, int maxRows)
+    {
+        var candidates = new List<(long, string)>
+        {
+            ((long)maxRows * Padding.RoundUp(network.InputSize) * sizeof(float), $"the input block of {maxRows} rows"),
+        };
+        foreach (var group in network.FreeGroups)
+        {
+            candidates.Add(((long)maxRows * group.PaddedSize * sizeof(float), $"an activity block of group {group.Name} ({maxRows} rows × {group.PaddedSize})"));
+            var slice = GroupSlice.Zeros(network, group);
+            long parameters = (slice.Forward.Length + slice.Feedback.Length + slice.Bias.Length) * (long)sizeof(float);
+            candidates.Add((2 * parameters, $"the weights and velocities of group {group.Name}"));
+        }
+        var (bytes, what) = candidates.MaxBy(c => c.Item1);
+        return (bytes + Overhead, what);
+    }
+}
