@@ -65,5 +65,6 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         public void MinibatchCompleted(int epoch, int samplesDone, int samplesTotal) { }
         public void EvaluationStarted(int epoch) { }
         public void EpochCompleted(EpochMetrics metrics, TrainingState state) { }
+        public void MinibatchCheckpoint(TrainingState state) { }
     }
 }

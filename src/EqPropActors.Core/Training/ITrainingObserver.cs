@@ -8,4 +8,10 @@ public interface ITrainingObserver
 
     /// <summary>An epoch finished with finite weights: the moment to write metrics and a checkpoint.</summary>
     void EpochCompleted(EpochMetrics metrics, TrainingState state);
+
+    /// <summary>
+    /// A state inside an epoch, with finite weights: every <see cref="TrainingConfig.CheckpointEvery"/> minibatches,
+    /// and once more when the run is cancelled. The moment to write a checkpoint (it replaces the epoch's one).
+    /// </summary>
+    void MinibatchCheckpoint(TrainingState state);
 }
