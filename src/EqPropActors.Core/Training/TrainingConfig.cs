@@ -96,7 +96,7 @@ public sealed record TrainingConfig
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
-        Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a number of minibatches, got {CheckpointEvery}");
+        Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
         Require(Engine == "actors" || ActorSchedule == "sync", "--schedule async needs --engine actors");
