@@ -10,6 +10,30 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        using var interrupt = new CancellationTokenSource();
+        // The first Ctrl+C lets training finish its minibatch and save a checkpoint; a second one ends the process at once.
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            if (interrupt.IsCancellationRequested)
+                return;
+            e.Cancel = true;
+            Console.Error.WriteLine("Ctrl+C: stopping after the current minibatch (press it again to quit at once)");
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try
+        {
+            return Run(args, interrupt.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    /// <summary>Main without the Ctrl+C handler: tests cancel through <paramref name="cancellation"/> instead.</summary>
+    internal static int Run(string[] args, CancellationToken cancellation)
+    {
         if (Console.IsOutputRedirected)
             AnsiConsole.Profile.Width = 200; // logs: one line per message or table row, not wrapped at 80
         var app = new CommandApp();
@@ -40,7 +64,7 @@ public static class Program
         });
         try
         {
-            return app.Run(args);
+            return app.Run(args, cancellation);
         }
         catch (CommandRuntimeException e) when (e.Message.StartsWith("Failed to convert", StringComparison.Ordinal))
         {

@@ -36,6 +36,9 @@ public sealed class BadInputTests : IDisposable
     public void LearningRateThatIsNotANumber() => AssertBadInput(CliRunner.Train("--lrs", "0.1,fast"), "--lrs", "fast");
 
     [Fact]
+    public void NegativeCheckpointInterval() => AssertBadInput(CliRunner.Train("--checkpoint-every", "-1"), "--checkpoint-every", "-1");
+
+    [Fact]
     public void EpRuleWithAnInitialAngle() => AssertBadInput(CliRunner.Train("--rule", "ep", "--init-angle", "45"), "--rule ep", "--init-angle", "45");
 
     [Fact]

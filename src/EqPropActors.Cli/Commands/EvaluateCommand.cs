@@ -54,7 +54,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             var (trainError, trainLoss) = trainer.Evaluate(data.Train, config.FreeSteps, cancellation);
             table.AddRow("train", data.Train.Count.ToString(), $"{100 * trainError:F2} %", $"{trainLoss:F5}");
         }
-        AnsiConsole.MarkupLineInterpolated($"{path}: epoch {state.CompletedEpochs}, {string.Join('-', config.Layers)}, free phase T1 = {config.FreeSteps}");
+        AnsiConsole.MarkupLineInterpolated($"{path}: {state.Position}, {string.Join('-', config.Layers)}, free phase T1 = {config.FreeSteps}");
         AnsiConsole.Write(table);
         return ExitCodes.Success;
     }
@@ -65,5 +65,6 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         public void MinibatchCompleted(int epoch, int samplesDone, int samplesTotal) { }
         public void EvaluationStarted(int epoch) { }
         public void EpochCompleted(EpochMetrics metrics, TrainingState state) { }
+        public void MinibatchCheckpoint(TrainingState state) { }
     }
 }

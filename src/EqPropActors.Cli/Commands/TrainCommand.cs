@@ -28,12 +28,20 @@ public sealed class TrainCommand : Command<TrainSettings>
                         $"[yellow]warning:[/] the cosine learning-rate schedule now spans {epochs} epochs instead of {config.Epochs}; the epochs already trained followed the old span, so the run differs from one started with --epochs {epochs}");
                 config = config with { Epochs = epochs };
             }
+            if (settings.CheckpointEvery is { } every)
+            {
+                config = config with { CheckpointEvery = every };
+                config.Validate();
+            }
             run = RunDirectory.Open(resume);
-            AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
+            if (start.MinibatchesDone == 0)
+                AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
+            else
+                AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after {start.Position} (of {config.Epochs} epochs)");
         }
         else
         {
-            config = settings.ToConfig();
+            config = settings.ToTrainingConfig();
             start = new TrainingState(0, WeightInitializer.Create(config.Layers, config.InitAngleDegrees, config.Seed), null);
             history = [];
             run = settings.Out is { } output ? RunDirectory.Open(output) : null;
@@ -41,7 +49,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples);
         using var engine = EngineFactory.Create(config);
-        var observer = new RunObserver(run, config, history);
+        var observer = new RunObserver(run, config, history, settings.Resume is null ? null : start);
         var trainer = new Trainer(config, data, engine, observer); // checks the network against the data first
         run?.WriteConfig(config);
         AnsiConsole.MarkupLineInterpolated(
@@ -59,10 +67,15 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             diverged = e.Message;
         }
+        catch (OperationCanceledException)
+        {
+            ReportInterruption(run, observer.LastCheckpoint);
+            throw;
+        }
         catch (EngineFailureException e)
         {
-            string kept = run is not null && history.Count > 0
-                ? $" The checkpoint of epoch {history[^1].Epoch} is in {run.File(RunDirectory.CheckpointFile)}; --resume continues from it."
+            string kept = run is not null && observer.LastCheckpoint is { } position
+                ? $" The checkpoint after {position} is in {run.File(RunDirectory.CheckpointFile)}; --resume continues from it."
                 : "";
             Console.Error.WriteLine($"error: the {config.Engine} engine stopped: {e.Message}.{kept}");
             return ExitCodes.Failure;
@@ -76,8 +89,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         }
         if (diverged is not null)
         {
-            string kept = run is null ? "" : history.Count > 0
-                ? $" The checkpoint of epoch {history[^1].Epoch} (the last good one) is in {run.File(RunDirectory.CheckpointFile)}."
+            string kept = run is null ? "" : observer.LastCheckpoint is { } position
+                ? $" The checkpoint after {position} (the last good one) is in {run.File(RunDirectory.CheckpointFile)}."
                 : " No epoch completed, so no checkpoint was written.";
             AnsiConsole.MarkupLineInterpolated($"[red]Training diverged:[/] {diverged}.{kept} Try smaller learning rates (--lrs).");
             return ExitCodes.Diverged;
@@ -85,11 +98,22 @@ public sealed class TrainCommand : Command<TrainSettings>
         return ExitCodes.Success;
     }
 
+    private static void ReportInterruption(RunDirectory? run, string? lastCheckpoint)
+    {
+        if (run is null)
+            AnsiConsole.MarkupLine("[yellow]Interrupted.[/] Nothing was saved (no --out folder).");
+        else if (lastCheckpoint is null)
+            AnsiConsole.MarkupLine("[yellow]Interrupted[/] before the first minibatch finished; nothing was saved.");
+        else
+            AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]Interrupted.[/] The checkpoint after {lastCheckpoint} is in {run.File(RunDirectory.CheckpointFile)}; 'eqprop train --resume {run.Path}' continues from it.");
+    }
+
     /// <summary>A resumed run keeps its saved configuration; say so rather than silently ignore other options.</summary>
     private static void WarnAboutIgnoredOptions(IReadOnlyList<string> arguments)
     {
-        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs")).ToArray();
+        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--checkpoint-every")).ToArray();
         if (ignored.Length > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs can be changed)");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs and --checkpoint-every can be changed)");
     }
 }

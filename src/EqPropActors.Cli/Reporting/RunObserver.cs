@@ -3,12 +3,19 @@ using EqPropActors.Core.Training;
 
 namespace EqPropActors.Cli.Reporting;
 
-/// <summary>Shows progress and, after every epoch, writes metrics, checkpoints and plots to the run folder.</summary>
-public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<EpochMetrics> history) : ITrainingObserver
+/// <summary>
+/// Shows progress and writes the run folder: after every epoch metrics, checkpoints and plots; inside an epoch the
+/// checkpoint alone (every --checkpoint-every minibatches, and when the run is cancelled).
+/// </summary>
+public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<EpochMetrics> history, TrainingState? resumedFrom = null)
+    : ITrainingObserver
 {
     private int _startedEpoch;
 
     public ProgressDisplay? Display { get; set; }
+
+    /// <summary>Where the newest checkpoint in the run folder is ("epoch 3", "minibatch 7 of epoch 4"), or null if none.</summary>
+    public string? LastCheckpoint { get; private set; } = resumedFrom?.Position;
 
     public void MinibatchCompleted(int epoch, int samplesDone, int samplesTotal)
     {
@@ -29,10 +36,19 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
         if (run is not null)
         {
             run.WriteCheckpoint(state, config, best);
+            LastCheckpoint = state.Position;
             run.WriteMetrics(history);
             RunPlots.Write(run, history);
         }
         Display?.EndEpoch(Describe(metrics));
+    }
+
+    public void MinibatchCheckpoint(TrainingState state)
+    {
+        if (run is null)
+            return;
+        run.WriteCheckpoint(state, config, best: false);
+        LastCheckpoint = state.Position;
     }
 
     public static string Describe(EpochMetrics m)

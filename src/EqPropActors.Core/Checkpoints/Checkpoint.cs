@@ -6,7 +6,9 @@ namespace EqPropActors.Core.Checkpoints;
 /// <summary>
 /// A training state as a NumPy .npz archive, so Python users can open it with numpy.load: full unpadded weight
 /// matrices named Wff{l} [n_{l−1} × n_l], Wfb{l} [n_{l+1} × n_l] and b{l}; optimizer velocities prefixed
-/// "velocity_"; and the scalars completed_epochs and seed and the array layer_sizes.
+/// "velocity_"; and the scalars completed_epochs and seed and the array layer_sizes. A checkpoint taken inside an
+/// epoch also holds minibatches_done (of epoch completed_epochs + 1) and the epoch's totals so far ("partial_*");
+/// one without minibatches_done (written before these existed) is at an epoch boundary.
 /// </summary>
 public static class Checkpoint
 {
@@ -17,7 +19,10 @@ public static class Checkpoint
             new("layer_sizes", [state.Weights.LayerSizes.Count], state.Weights.LayerSizes.ToArray()),
             NpyArray.Scalar("completed_epochs", state.CompletedEpochs),
             NpyArray.Scalar("seed", seed),
+            NpyArray.Scalar("minibatches_done", state.MinibatchesDone),
         };
+        if (state.MinibatchesDone > 0)
+            arrays.AddRange(EpochTotalsArrays.From(state.EpochSoFar));
         AddTensors(arrays, state.Weights, "");
         if (state.Velocity is not null)
             AddTensors(arrays, state.Velocity, "velocity_");
@@ -35,7 +40,14 @@ public static class Checkpoint
             throw new InvalidDataException($"checkpoint '{path}' is for layers {string.Join(',', layers)}, not {string.Join(',', expectedLayers)}");
         var weights = ReadTensors(archive, path, layers, "");
         var velocity = archive.Contains("velocity_Wff1") ? ReadTensors(archive, path, layers, "velocity_") : null;
-        return new TrainingState(archive["completed_epochs"].ScalarValue<int>(), weights, velocity);
+        int minibatchesDone = archive.Contains("minibatches_done") ? archive["minibatches_done"].ScalarValue<int>() : 0;
+        if (minibatchesDone < 0)
+            throw new InvalidDataException($"checkpoint '{path}': minibatches_done is {minibatchesDone}, expected 0 or more");
+        return new TrainingState(archive["completed_epochs"].ScalarValue<int>(), weights, velocity)
+        {
+            MinibatchesDone = minibatchesDone,
+            EpochSoFar = minibatchesDone > 0 ? EpochTotalsArrays.Read(archive) : EpochTotals.None,
+        };
     }
 
     private static void AddTensors(List<NpyArray> arrays, ParameterSet set, string prefix)
@@ -61,22 +73,29 @@ public static class Checkpoint
     }
 
     /// <summary>Persistent particles in their own archive (they are large: one state per training sample).</summary>
-    public static void SaveParticles(string path, float[][] particles, int completedEpochs)
+    public static void SaveParticles(string path, float[][] particles, int completedEpochs, int minibatchesDone = 0)
     {
-        var arrays = new List<NpyArray> { NpyArray.Scalar("completed_epochs", completedEpochs) };
+        var arrays = new List<NpyArray>
+        {
+            NpyArray.Scalar("completed_epochs", completedEpochs),
+            NpyArray.Scalar("minibatches_done", minibatchesDone),
+        };
         for (int l = 1; l < particles.Length; l++)
             arrays.Add(new NpyArray($"s{l}", [particles[l].Length], particles[l]));
         NpzArchive.Write(path, arrays);
     }
 
-    public static float[][] LoadParticles(string path, IReadOnlyList<int> layers, int completedEpochs)
+    /// <summary>Loads the particles saved with the checkpoint at the given position, and checks that they are.</summary>
+    public static float[][] LoadParticles(string path, IReadOnlyList<int> layers, int completedEpochs, int minibatchesDone = 0)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"'{path}' is missing: a run with persistent particles needs it to resume exactly", path);
         var archive = NpzArchive.Read(path);
         int epochs = archive["completed_epochs"].ScalarValue<int>();
-        if (epochs != completedEpochs)
-            throw new InvalidDataException($"'{path}' holds the particles after epoch {epochs}, but the checkpoint is from epoch {completedEpochs}");
+        int done = archive.Contains("minibatches_done") ? archive["minibatches_done"].ScalarValue<int>() : 0;
+        if (epochs != completedEpochs || done != minibatchesDone)
+            throw new InvalidDataException(
+                $"'{path}' holds the particles after {TrainingState.DescribePosition(epochs, done)}, but the checkpoint is from {TrainingState.DescribePosition(completedEpochs, minibatchesDone)}");
         var particles = new float[layers.Count][];
         particles[0] = [];
         for (int l = 1; l < layers.Count; l++)

@@ -8,11 +8,10 @@ public interface ITrainingObserver
 
     /// <summary>An epoch finished with finite weights: the moment to write metrics and a checkpoint.</summary>
     void EpochCompleted(EpochMetrics metrics, TrainingState state);
-}
 
-/// <summary>
-/// What a checkpoint must hold to resume a run exactly. <paramref name="Particles"/>: with persistent particles,
-/// per layer l ≥ 1 the [training samples × n_l] free fixed points the next epoch starts from (index 0 empty).
-/// </summary>
-public sealed record TrainingState(int CompletedEpochs, Network.ParameterSet Weights, Network.ParameterSet? Velocity,
-    float[][]? Particles = null);
+    /// <summary>
+    /// A state inside an epoch, with finite weights: every <see cref="TrainingConfig.CheckpointEvery"/> minibatches,
+    /// and once more when the run is cancelled. The moment to write a checkpoint (it replaces the epoch's one).
+    /// </summary>
+    void MinibatchCheckpoint(TrainingState state);
+}

@@ -5,8 +5,8 @@ using EqPropActors.Core.Checkpoints;
 namespace EqPropActors.Core.Training;
 
 /// <summary>
-/// The folder a run leaves behind: config.json, metrics.csv, results.json, checkpoint.npz (last good epoch,
-/// for --resume) and best.npz (lowest test error). Every file is written atomically, so an interrupted or
+/// The folder a run leaves behind: config.json, metrics.csv, results.json, checkpoint.npz (the newest good state,
+/// at an epoch's end or every --checkpoint-every minibatches, for --resume) and best.npz (lowest test error). Every file is written atomically, so an interrupted or
 /// diverged run never leaves a half-written checkpoint.
 /// </summary>
 public sealed class RunDirectory
@@ -61,7 +61,7 @@ public sealed class RunDirectory
     {
         // Particles first: a checkpoint must never be newer than the particles it will be resumed with.
         if (state.Particles is { } particles)
-            Checkpoint.SaveParticles(File(ParticlesFile), particles, state.CompletedEpochs);
+            Checkpoint.SaveParticles(File(ParticlesFile), particles, state.CompletedEpochs, state.MinibatchesDone);
         Checkpoint.Save(File(CheckpointFile), state, config.Seed);
         if (best)
             Checkpoint.Save(File(BestCheckpointFile), state, config.Seed);
@@ -89,7 +89,7 @@ public sealed class RunDirectory
             throw new FileNotFoundException($"--resume {path}: no {CheckpointFile} in '{directory.Path}': no epoch of this run completed, so there is nothing to resume; start it again", checkpointPath);
         var state = Checkpoint.Load(checkpointPath, config.Layers);
         if (config.PersistentParticles)
-            state = state with { Particles = Checkpoint.LoadParticles(directory.File(ParticlesFile), config.Layers, state.CompletedEpochs) };
+            state = state with { Particles = Checkpoint.LoadParticles(directory.File(ParticlesFile), config.Layers, state.CompletedEpochs, state.MinibatchesDone) };
         string metricsPath = directory.File(MetricsFile);
         var history = System.IO.File.Exists(metricsPath)
             ? MetricsCsv.Parse(System.IO.File.ReadAllText(metricsPath), metricsPath).Where(m => m.Epoch <= state.CompletedEpochs).ToList()

@@ -10,8 +10,8 @@ namespace EqPropActors.Core.Training;
 
 /// <summary>
 /// Epochs of minibatch training and evaluation, driving any <see cref="IEngine"/> the same way. Every random
-/// choice (shuffling, the sign of β) is derived from the run seed and the epoch, so a run resumed from the
-/// checkpoint of epoch k continues exactly as the uninterrupted run would have.
+/// choice (shuffling, the sign of β) is derived from the run seed and the epoch, so a run resumed from a
+/// checkpoint (at an epoch's end or inside an epoch) continues exactly as the uninterrupted run would have.
 /// </summary>
 public sealed class Trainer
 {
@@ -39,9 +39,18 @@ public sealed class Trainer
         _batch = new Minibatch(engine.MaxRows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize));
     }
 
-    /// <summary>Runs epochs <paramref name="start"/>.CompletedEpochs + 1 .. config.Epochs.</summary>
+    public int MinibatchesPerEpoch => (_data.Train.Count + _config.BatchSize - 1) / _config.BatchSize;
+
+    /// <summary>
+    /// Runs epochs <paramref name="start"/>.CompletedEpochs + 1 .. config.Epochs, the first from after the
+    /// minibatches the state has already done. When <paramref name="cancellation"/> fires, the minibatches trained
+    /// since are handed to <see cref="ITrainingObserver.MinibatchCheckpoint"/> before the cancellation is thrown.
+    /// </summary>
     public IReadOnlyList<EpochMetrics> Run(TrainingState start, CancellationToken cancellation = default)
     {
+        if (start.MinibatchesDone < 0 || start.MinibatchesDone > MinibatchesPerEpoch)
+            throw new ConfigurationException(
+                $"the checkpoint is after {start.Position}, but an epoch of {_data.Train.Count} samples has {MinibatchesPerEpoch} minibatches of {_config.BatchSize}");
         _engine.LoadParameters(start.Weights, start.Velocity);
         if (_config.PersistentParticles && start.Particles is { } particles)
         {
@@ -51,9 +60,11 @@ public sealed class Trainer
             _particles = particles;
         }
         var history = new List<EpochMetrics>();
+        var (done, soFar) = (start.MinibatchesDone, start.EpochSoFar);
         for (int epoch = start.CompletedEpochs + 1; epoch <= _config.Epochs; epoch++)
         {
-            var metrics = TrainEpoch(epoch, cancellation);
+            var metrics = TrainEpoch(epoch, done, soFar, cancellation);
+            (done, soFar) = (0, EpochTotals.None);
             ThrowIfDiverged($"after epoch {epoch}");
             var weights = _engine.ExportWeights();
             history.Add(metrics);
@@ -62,23 +73,32 @@ public sealed class Trainer
         return history;
     }
 
-    private EpochMetrics TrainEpoch(int epoch, CancellationToken cancellation)
+    private EpochMetrics TrainEpoch(int epoch, int alreadyDone, EpochTotals soFar, CancellationToken cancellation)
     {
         var train = _data.Train;
         var clock = Stopwatch.StartNew();
         int[] order = ShuffledOrder(train.Count, epoch);
         var signs = SeedDerivation.Generator(_config.Seed, "beta-sign", epoch);
-        var totals = new EpochTotals();
-        int batches = (train.Count + _config.BatchSize - 1) / _config.BatchSize;
+        // The minibatches done before the checkpoint drew their signs from this generator: draw them again, so that
+        // the rest of the epoch gets the signs it would have had.
+        for (int b = 0; b < alreadyDone; b++)
+            SignedBeta(signs);
+        var totals = soFar;
+        EpochTotals Elapsed() => totals with { Seconds = soFar.Seconds + clock.Elapsed.TotalSeconds };
+        int batches = MinibatchesPerEpoch;
         float learningRateScale = _config.LearningRateScale(epoch);
-        for (int b = 0; b < batches; b++)
+        for (int b = alreadyDone; b < batches; b++)
         {
-            cancellation.ThrowIfCancellationRequested();
+            if (cancellation.IsCancellationRequested)
+            {
+                if (b > alreadyDone)
+                    SaveMidEpoch(epoch, b, Elapsed());
+                cancellation.ThrowIfCancellationRequested();
+            }
             int first = b * _config.BatchSize;
             int rows = Math.Min(_config.BatchSize, train.Count - first);
             LoadRows(train, order.AsSpan(first, rows), withParticles: _config.PersistentParticles);
-            float signedBeta = _config.RandomSign && signs.Next(2) == 0 ? -_config.Beta : _config.Beta;
-            var rule = new RuleApplication(_config.Rule, signedBeta, _config.ThirdPhase, _config.Momentum, learningRateScale);
+            var rule = new RuleApplication(_config.Rule, SignedBeta(signs), _config.ThirdPhase, _config.Momentum, learningRateScale);
             var plan = MinibatchPlan.Training(_config.FreeSteps, _config.NudgedSteps, rule);
             var report = _engine.Run(_batch, plan, _config.Dt, _config.Tolerance);
             if (_config.PersistentParticles)
@@ -86,34 +106,61 @@ public sealed class Trainer
             CheckFinite(report, epoch, b);
             if ((b + 1) % _config.DivergenceCheckEvery == 0)
                 ThrowIfDiverged($"epoch {epoch}, minibatch {b + 1}");
-            totals.Add(report);
+            totals = totals.Add(report);
             _observer.MinibatchCompleted(epoch, first + rows, train.Count);
+            // The last minibatch is left to the epoch's own checkpoint, written after the evaluation.
+            if (_config.CheckpointEvery > 0 && (b + 1) % _config.CheckpointEvery == 0 && b + 1 < batches)
+                SaveMidEpoch(epoch, b + 1, Elapsed());
         }
-        double seconds = clock.Elapsed.TotalSeconds;
+        var trained = Elapsed();
 
         _observer.EvaluationStarted(epoch);
-        var (testError, testLoss) = Evaluate(_data.Test, _config.FreeSteps, cancellation);
+        double testError, testLoss;
+        try
+        {
+            (testError, testLoss) = Evaluate(_data.Test, _config.FreeSteps, cancellation);
+        }
+        catch (OperationCanceledException) when (batches > alreadyDone)
+        {
+            // Every minibatch is trained: keep them, and the resumed run only evaluates.
+            SaveMidEpoch(epoch, batches, trained);
+            throw;
+        }
         return new EpochMetrics
         {
             Epoch = epoch,
-            TrainError = (double)totals.Errors / train.Count,
-            TrainLoss = totals.Loss / train.Count,
+            TrainError = (double)trained.Errors / train.Count,
+            TrainLoss = trained.Loss / train.Count,
             TestError = testError,
             TestLoss = testLoss,
             WeightAnglesDegrees = WeightAlignment.AnglesDegrees(_engine.ExportWeights()),
-            FreeNonConverged = totals.FreeNonConverged,
-            Messages = totals.Statistics.Messages,
-            Bytes = totals.Statistics.Bytes,
-            SuppressedMessages = totals.Statistics.Suppressed,
-            MeanStepsPerGroupPhase = totals.Statistics.MeanStepsPerGroupPhase,
-            MeanStaleness = totals.Statistics.MeanStaleness,
-            PhaseSeconds = totals.Statistics.PhaseSeconds,
-            NudgedNonConverged = totals.NudgedNonConverged,
-            MeanFreeResidual = totals.FreeResidual / batches,
-            MeanNudgedResidual = totals.NudgedResidual / batches,
-            Seconds = seconds,
-            SamplesPerSecond = train.Count / seconds,
+            FreeNonConverged = trained.FreeNonConverged,
+            Messages = trained.Statistics.Messages,
+            Bytes = trained.Statistics.Bytes,
+            SuppressedMessages = trained.Statistics.Suppressed,
+            MeanStepsPerGroupPhase = trained.Statistics.MeanStepsPerGroupPhase,
+            MeanStaleness = trained.Statistics.MeanStaleness,
+            PhaseSeconds = trained.Statistics.PhaseSeconds,
+            NudgedNonConverged = trained.NudgedNonConverged,
+            MeanFreeResidual = trained.FreeResidual / batches,
+            MeanNudgedResidual = trained.NudgedResidual / batches,
+            Seconds = trained.Seconds,
+            SamplesPerSecond = train.Count / trained.Seconds,
         };
+    }
+
+    /// <summary>The β of the next minibatch; draws from <paramref name="signs"/> only with --random-sign.</summary>
+    private float SignedBeta(Random signs) => _config.RandomSign && signs.Next(2) == 0 ? -_config.Beta : _config.Beta;
+
+    private void SaveMidEpoch(int epoch, int minibatchesDone, EpochTotals totals)
+    {
+        // Diverged weights are never saved: the run stops here instead, and the last good checkpoint stays.
+        ThrowIfDiverged($"epoch {epoch}, minibatch {minibatchesDone}");
+        _observer.MinibatchCheckpoint(new TrainingState(epoch - 1, _engine.ExportWeights(), _engine.ExportVelocity(), _particles)
+        {
+            MinibatchesDone = minibatchesDone,
+            EpochSoFar = totals,
+        });
     }
 
     /// <summary>Error rate and mean loss of the free phase (from zero states) over a whole data set.</summary>
@@ -196,29 +243,6 @@ public sealed class Trainer
         {
             string phase = report.Phases.FirstOrDefault(p => double.IsNaN(p.MeanResidual)).Phase ?? "free";
             throw new TrainingDivergedException($"epoch {epoch}, minibatch {batch + 1}: NaN states in the {phase} phase (the weights have diverged)");
-        }
-    }
-
-    private sealed class EpochTotals
-    {
-        public long Errors;
-        public double Loss, FreeResidual, NudgedResidual;
-        public int FreeNonConverged, NudgedNonConverged;
-        public EngineStatistics Statistics = EngineStatistics.None;
-
-        public void Add(MinibatchReport report)
-        {
-            Statistics = Statistics.Add(report.Statistics);
-            Errors += report.Errors;
-            Loss += report.LossSum;
-            var free = report.Phases[0];
-            FreeResidual += free.MeanResidual;
-            FreeNonConverged += free.NonConverged;
-            for (int i = 1; i < report.Phases.Count; i++)
-            {
-                NudgedResidual += report.Phases[i].MeanResidual / (report.Phases.Count - 1);
-                NudgedNonConverged += report.Phases[i].NonConverged;
-            }
         }
     }
 }

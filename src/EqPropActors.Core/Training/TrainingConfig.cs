@@ -60,6 +60,12 @@ public sealed record TrainingConfig
     /// <summary>Cores the batch engine uses for its large products (1 or 2); results are identical either way.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// Every how many minibatches of an epoch a checkpoint is written besides the one at its end (0: only at epoch
+    /// ends). Long epochs then lose at most this many minibatches to a crash; results do not depend on it.
+    /// </summary>
+    public int CheckpointEvery { get; init; }
+
     /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).</summary>
     public int DivergenceCheckEvery { get; init; } = 50;
 
@@ -93,6 +99,7 @@ public sealed record TrainingConfig
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
+        Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
         Require(Engine is "actors" or "cluster" || ActorSchedule == "sync", "--schedule async needs --engine actors or cluster");

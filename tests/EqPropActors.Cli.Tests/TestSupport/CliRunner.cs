@@ -52,10 +52,16 @@ public static class CliRunner
 
     public static string[] Train(params string[] extra) => ["train", .. SmallRun, .. extra];
 
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(args, onLine: null, CancellationToken.None);
+
+    /// <summary>
+    /// Runs with <paramref name="cancellation"/> in place of Ctrl+C, calling <paramref name="onLine"/> with every
+    /// line as it is printed, on the printing thread: a test can act at an exact moment of a run.
+    /// </summary>
+    public static CliResult Run(string[] args, Action<string>? onLine, CancellationToken cancellation)
     {
         var output = new StringWriter(new StringBuilder()) { NewLine = "\n" };
-        var synchronized = TextWriter.Synchronized(output);
+        var synchronized = TextWriter.Synchronized(onLine is null ? output : new LineWatchingWriter(output, onLine));
         var previousOut = Console.Out;
         var previousError = Console.Error;
         var previousAnsi = AnsiConsole.Console;
@@ -68,7 +74,7 @@ public static class CliRunner
             Console.SetError(synchronized);
             // AnsiConsole binds to Console.Out the first time it is used, so it is swapped as well.
             AnsiConsole.Console = SharedConsole;
-            exitCode = Program.Main(args);
+            exitCode = cancellation.CanBeCanceled ? Program.Run(args, cancellation) : Program.Main(args);
         }
         catch (Exception e)
         {
@@ -108,4 +114,39 @@ internal sealed class ForwardingWriter : TextWriter
     public override void Write(char[] buffer, int index, int count) => Target.Write(buffer, index, count);
 
     public override void Flush() => Target.Flush();
+}
+
+/// <summary>Passes everything to a target and reports each completed line.</summary>
+internal sealed class LineWatchingWriter(TextWriter target, Action<string> onLine) : TextWriter
+{
+    private readonly StringBuilder _line = new();
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        target.Write(value);
+        if (value != '\n')
+        {
+            _line.Append(value);
+            return;
+        }
+        string line = _line.ToString().TrimEnd('\r');
+        _line.Clear();
+        onLine(line);
+    }
+
+    public override void Write(string? value)
+    {
+        foreach (char c in value ?? "")
+            Write(c);
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        for (int i = index; i < index + count; i++)
+            Write(buffer[i]);
+    }
+
+    public override void Flush() => target.Flush();
 }

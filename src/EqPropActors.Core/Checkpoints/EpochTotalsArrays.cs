@@ -1,0 +1,55 @@
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Core.Checkpoints;
+
+/// <summary>
+/// The running epoch's totals as the "partial_*" scalars of a mid-epoch checkpoint. Counts are int64 and sums
+/// float64, the types they are added up in, so that the resumed epoch's metrics come out bit for bit the same.
+/// </summary>
+internal static class EpochTotalsArrays
+{
+    private const string Prefix = "partial_";
+
+    public static IEnumerable<NpyArray> From(EpochTotals totals)
+    {
+        var s = totals.Statistics;
+        return
+        [
+            NpyArray.Scalar(Prefix + "errors", totals.Errors),
+            NpyArray.Scalar(Prefix + "loss", totals.Loss),
+            NpyArray.Scalar(Prefix + "free_residual", totals.FreeResidual),
+            NpyArray.Scalar(Prefix + "nudged_residual", totals.NudgedResidual),
+            NpyArray.Scalar(Prefix + "free_nonconverged", totals.FreeNonConverged),
+            NpyArray.Scalar(Prefix + "nudged_nonconverged", totals.NudgedNonConverged),
+            NpyArray.Scalar(Prefix + "messages", s.Messages),
+            NpyArray.Scalar(Prefix + "bytes", s.Bytes),
+            NpyArray.Scalar(Prefix + "suppressed_messages", s.Suppressed),
+            NpyArray.Scalar(Prefix + "group_steps", s.GroupSteps),
+            NpyArray.Scalar(Prefix + "group_phases", s.GroupPhases),
+            NpyArray.Scalar(Prefix + "staleness_sum", s.StalenessSum),
+            NpyArray.Scalar(Prefix + "staleness_count", s.StalenessCount),
+            NpyArray.Scalar(Prefix + "phase_seconds", s.PhaseSeconds),
+            NpyArray.Scalar(Prefix + "seconds", totals.Seconds),
+        ];
+    }
+
+    public static EpochTotals Read(NpzArchive archive)
+    {
+        long Long(string name) => archive[Prefix + name].ScalarValue<long>();
+        double Double(string name) => archive[Prefix + name].ScalarValue<double>();
+        int Int(string name) => archive[Prefix + name].ScalarValue<int>();
+        return new EpochTotals
+        {
+            Errors = Long("errors"),
+            Loss = Double("loss"),
+            FreeResidual = Double("free_residual"),
+            NudgedResidual = Double("nudged_residual"),
+            FreeNonConverged = Int("free_nonconverged"),
+            NudgedNonConverged = Int("nudged_nonconverged"),
+            Statistics = new EngineStatistics(Long("messages"), Long("bytes"), Long("suppressed_messages"), Long("group_steps"),
+                Long("group_phases"), Long("staleness_sum"), Long("staleness_count"), Double("phase_seconds")),
+            Seconds = Double("seconds"),
+        };
+    }
+}
