@@ -55,7 +55,7 @@ public sealed class ActorEngine : IEngine
             _coordinator = system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout), $"coordinator-{generation}");
             var groups = new IActorRef?[network.Groups.Count];
             var created = network.FreeGroups.Select(spec => CreateGroup(hostOf(spec), new GroupSetup(NetworkDescription.Of(network), spec.Id, maxRows,
-                learningRates.ToArray(), Schedule, _coordinator, generation))).ToArray();
+                learningRates.ToArray(), Schedule, _coordinator, generation, StallTimeout: _timeout / 3))).ToArray();
             foreach (var group in created)
                 groups[group.Group] = group.Actor;
             Ask<Done>(new AttachGroups(groups), "wiring the groups");

@@ -5,6 +5,7 @@ using EqPropActors.Actors.Coordination;
 using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Schedules;
 using EqPropActors.Cluster.Hosting;
+using ClusterSettings = EqPropActors.Cluster.Hosting.ClusterSettings;
 using EqPropActors.Cluster.Messages;
 using EqPropActors.Cluster.Serialization;
 using EqPropActors.Core;
@@ -25,6 +26,7 @@ public sealed class ClusterEngine : IEngine
 {
     private readonly ClusterNode _node;
     private readonly bool _ownsNode;
+    private readonly ClusterSettings _settings;
     private readonly IReadOnlyList<float> _learningRates;
     private readonly ScheduleSettings _schedule;
     private readonly Action<string> _notice;
@@ -34,18 +36,20 @@ public sealed class ClusterEngine : IEngine
     private int _generation;
 
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
-        Action<string>? notice = null, bool ownsNode = false)
+        Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null)
     {
         _node = node;
+        _settings = settings ?? node.Settings;
         _ownsNode = ownsNode;
         Network = network;
         MaxRows = maxRows;
         _learningRates = learningRates;
         _schedule = schedule ?? ScheduleSettings.Synchronous;
         _notice = notice ?? (_ => { });
-        _log = new ReplayLog(node.Settings.SnapshotEvery);
+        _log = new ReplayLog(_settings.SnapshotEvery);
         node.System.ActorOf(Props.Create(() => new UnreachableWorkerDowner(_notice)), $"eqprop-downer-{Guid.NewGuid():N}");
-        Deploy(WaitForWorkers(node.Settings.ExpectedWorkers, "to start"));
+        // No workers expected: every group runs in this process (still through the cluster's actor system).
+        Deploy(_settings.ExpectedWorkers == 0 ? [] : WaitForWorkers(_settings.ExpectedWorkers, "to start"));
     }
 
     public NetworkSpec Network { get; }
@@ -119,7 +123,7 @@ public sealed class ClusterEngine : IEngine
         _notice($"lost worker {string.Join(", ", lost.Select(w => $"{w.Name} ({w.Address})"))} with groups {string.Join(", ", groups)} ({failure}); " +
             $"re-placing them and replaying {_log.Count} minibatch(es) from the last snapshot");
         _deployment.Dispose();
-        int expected = Math.Min(1, _node.Settings.ExpectedWorkers); // any one worker can run every group
+        int expected = Math.Min(1, _settings.ExpectedWorkers); // any one worker can run every group
         Deploy(WaitForWorkers(expected, "to replace the lost one"));
         _deployment.LoadParameters(_log.Weights!, _log.Velocity);
         foreach (var entry in _log.Entries)
@@ -130,19 +134,19 @@ public sealed class ClusterEngine : IEngine
     {
         var self = new Worker(_node.Cluster.SelfAddress, new HostDescription(_node.Name, long.MaxValue, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount));
         CheckFrames(workers);
-        _placement = GroupPlacement.Assign(Network, workers.Count > 0 ? workers : [self], _node.Settings);
+        _placement = GroupPlacement.Assign(Network, workers.Count > 0 ? workers : [self], _settings);
         var hosts = _placement.Values.Distinct().ToDictionary(w => w, w => HostOf(w.Address));
         int generation = _generation;
         foreach (var host in hosts.Values)
             host.Tell(new Actors.Messages.RetireGroups(generation));
-        _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _node.Settings.MessageTimeout,
+        _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _settings.MessageTimeout,
             spec => hosts[_placement[spec.Id]], generation);
         _notice("placement: " + string.Join(", ", Placement.Select(p => $"{p.Key} → {p.Value}")));
         _generation = generation + 1;
     }
 
     private IActorRef HostOf(Address address) =>
-        _node.System.ActorSelection(new RootActorPath(address) / "user" / GroupHost.Name).ResolveOne(_node.Settings.MessageTimeout).GetAwaiter().GetResult();
+        _node.System.ActorSelection(new RootActorPath(address) / "user" / GroupHost.Name).ResolveOne(_settings.MessageTimeout).GetAwaiter().GetResult();
 
     private void CheckFrames(IReadOnlyList<Worker> workers)
     {
@@ -157,7 +161,7 @@ public sealed class ClusterEngine : IEngine
     /// <summary>Waits until <paramref name="count"/> worker members are up and reachable, then asks each to describe itself.</summary>
     private IReadOnlyList<Worker> WaitForWorkers(int count, string purpose)
     {
-        var timeout = _node.Settings.JoinTimeout;
+        var timeout = _settings.JoinTimeout;
         var deadline = DateTime.UtcNow + timeout;
         HashSet<Address> up;
         while ((up = UpWorkerAddresses()).Count < count)
@@ -181,11 +185,11 @@ public sealed class ClusterEngine : IEngine
         var info = _node.System.ActorSelection(new RootActorPath(address) / "user" / ClusterNode.InfoName);
         try
         {
-            return new Worker(address, info.Ask<HostDescription>(DescribeHost.Instance, _node.Settings.MessageTimeout).GetAwaiter().GetResult());
+            return new Worker(address, info.Ask<HostDescription>(DescribeHost.Instance, _settings.MessageTimeout).GetAwaiter().GetResult());
         }
         catch (AskTimeoutException)
         {
-            throw new EngineFailureException($"worker {address} is a member but did not describe itself within {_node.Settings.MessageTimeout.TotalSeconds:F0} s: is it an eqprop node?");
+            throw new EngineFailureException($"worker {address} is a member but did not describe itself within {_settings.MessageTimeout.TotalSeconds:F0} s: is it an eqprop node?");
         }
     }
 

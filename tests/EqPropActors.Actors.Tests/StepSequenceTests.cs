@@ -17,10 +17,10 @@ public sealed class StepSequenceTests : TestKit
 {
     private readonly NetworkSpec _network = new([4, 3, 2]);
 
-    private (IActorRef Hidden, float[] Rates) StartHiddenGroup()
+    private (IActorRef Hidden, float[] Rates) StartHiddenGroup(TimeSpan? stallTimeout = null)
     {
         var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher", stallTimeout));
         var output = _network.GroupsOf(2)[0];
         // The output group is played by this test: it receives the hidden group's activity.
         actor.Tell(new Wire([null, actor, TestActor]));
@@ -50,5 +50,18 @@ public sealed class StepSequenceTests : TestKit
         var failure = ExpectMsg<GroupFailed>();
         Assert.Contains("step 3", failure.Reason);
         Assert.Contains("duplicated or lost", failure.Reason);
+    }
+
+    [Fact]
+    public void AStepMessageThatNeverArrivesStopsTheRunNamingTheEdge()
+    {
+        var (hidden, rates) = StartHiddenGroup(stallTimeout: TimeSpan.FromMilliseconds(300));
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, rates.Length));
+        ExpectMsg<Activity>(a => a.Step == 1);
+        // Step 1 of the output group is "lost": the hidden group must not wait for ever.
+        var failure = ExpectMsg<GroupFailed>(TimeSpan.FromSeconds(5));
+        Assert.Contains("no step-1 activity from L2G0", failure.Reason);
+        Assert.Contains("lost", failure.Reason);
+        Assert.Contains("L1G0", failure.Reason);
     }
 }

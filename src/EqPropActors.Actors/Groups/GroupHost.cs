@@ -46,7 +46,7 @@ public sealed class GroupHost : ReceiveActor
             var spec = network.Groups[setup.Group];
             var group = new NeuronGroup(network, spec, setup.MaxRows, setup.LearningRates);
             // Names never repeat: a stopped group's name stays taken until it has terminated.
-            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _dispatcher), $"{spec.Name}-{++_created}");
+            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _dispatcher, setup.StallTimeout), $"{spec.Name}-{++_created}");
             _generationOf[actor] = setup.Generation;
             Sender.Tell(new GroupCreated(setup.Group, actor));
         }

@@ -25,6 +25,10 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private readonly int[,] _inboxStep;             // step held in each inbox slot, −1 when empty
     private readonly bool[,] _inboxPooled;          // the slot's array is ours to return to the pool
     private IActorRef[] _targets = [];
+    private IActorRef?[] _sourceActors = [];
+    private readonly TimeSpan _stallTimeout;
+    private ICancelable? _stallTimer;
+    private int _stepAtLastCheck;
 
     private long _minibatch = -1;
     private int _phaseIndex = -1;
@@ -40,8 +44,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private int _messagesSent, _messagesSuppressed;
     private long _bytesSent, _stalenessSum, _stalenessCount;
 
-    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule)
+    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, TimeSpan? stallTimeout = null)
     {
+        _stallTimeout = stallTimeout ?? TimeSpan.FromSeconds(20);
         _group = group;
         _coordinator = coordinator;
         _schedule = schedule;
@@ -63,8 +68,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
 
     private GroupSpec Spec => _group.Spec;
 
-    public static Props Props(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, string dispatcher) =>
-        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator, schedule)).WithDispatcher(dispatcher);
+    public static Props Props(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, string dispatcher, TimeSpan? stallTimeout = null) =>
+        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator, schedule, stallTimeout)).WithDispatcher(dispatcher);
 
     private bool IsAsync => _schedule.Kind == ScheduleKind.Async;
 
@@ -88,6 +93,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         {
             case Wire wire:
                 _targets = Targets(wire.GroupsById);
+                _sourceActors = _sources.Select(b => wire.GroupsById[b.Source.Id]).ToArray();
                 break;
             case StartMinibatch start:
                 BeginMinibatch(start);
@@ -106,6 +112,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
                 break;
             case Resting resting:
                 ReceiveAsync(resting);
+                break;
+            case StallCheck check:
+                OnStallCheck(check);
                 break;
             case Tick tick:
                 OnTick(tick);
@@ -175,9 +184,14 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         SendRates(step: 0);
         Stash.UnstashAll();
         if (IsAsync)
+        {
             Self.Tell(new Tick(_minibatch, _phaseIndex));
-        else
-            Advance();
+            return;
+        }
+        _stepAtLastCheck = -1;
+        _stallTimer?.Cancel();
+        _stallTimer = Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(_stallTimeout, _stallTimeout, Self, new StallCheck(_minibatch, _phaseIndex), Self);
+        Advance();
     }
 
     private void Receive(Activity activity)
@@ -263,6 +277,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     {
         var phase = _phase!;
         _phaseStepsDone = true;
+        _stallTimer?.Cancel();
         _group.EndPhase(phase.Slot);
         var rates = _group.PhaseRatesOf(phase.Slot);
         foreach (var target in _targets)
@@ -322,6 +337,28 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs, freeStates, statistics));
     }
 
+    /// <summary>
+    /// Sync: a step that has not advanced between two checks waits for activity that is not coming (a message lost
+    /// on the way, or a neighbour stalled): the run stops naming the missing edges, well before the coordinator's
+    /// own timeout would name only this group.
+    /// </summary>
+    private void OnStallCheck(StallCheck check)
+    {
+        if (check.Minibatch != _minibatch || check.PhaseIndex != _phaseIndex || _phaseStepsDone)
+            return;
+        if (_step != _stepAtLastCheck)
+        {
+            _stepAtLastCheck = _step;
+            return;
+        }
+        int parity = _step & 1;
+        var missing = Enumerable.Range(0, _sources.Length).Where(i => _inboxStep[i, parity] != _step)
+            .Select(i => $"{_sources[i].Source.Name} ({_sourceActors[i]?.Path.ToString() ?? "not wired"})");
+        _stallTimer?.Cancel();
+        Fail($"no step-{_step} activity from {string.Join(", ", missing)} within {_stallTimeout.TotalSeconds:F0} s: the message was lost or the sender stalled",
+            diverged: false);
+    }
+
     /// <summary>An activity must hold the sender's rates for exactly the rows of this minibatch.</summary>
     private void CheckLength(Activity activity, int source)
     {
@@ -346,3 +383,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         return full;
     }
 }
+
+/// <summary>Group → itself (sync schedule), every stall timeout during a phase: has the step advanced since?</summary>
+internal sealed record StallCheck(long Minibatch, int PhaseIndex);

@@ -8,10 +8,11 @@ namespace EqPropActors.Actors.Messages;
 /// Everything a host needs to build one group actor: the network (rebuilt from its description, so every node
 /// derives the same group geometry), the group, the rows per minibatch, the learning rates, the schedule and the
 /// coordinator to report to. <paramref name="Generation"/> counts deployments of one run (a new one after a node
-/// was lost), so that a host can retire the groups of earlier ones.
+/// was lost), so that a host can retire the groups of earlier ones. <paramref name="StallTimeout"/>: how long a
+/// synchronous group waits at one step before it names the neighbours it is waiting for and stops the run.
 /// </summary>
 public sealed record GroupSetup(NetworkDescription Network, int Group, int MaxRows, float[] LearningRates, ScheduleSettings Schedule,
-    IActorRef Coordinator, int Generation) : IEngineMessage;
+    IActorRef Coordinator, int Generation, TimeSpan StallTimeout) : IEngineMessage;
 
 /// <summary>The fields that define a <see cref="NetworkSpec"/>.</summary>
 public sealed record NetworkDescription(int[] LayerSizes, Activation Activation, DynamicsForm Form, int GroupsPerHiddenLayer)

@@ -10,9 +10,16 @@ public enum PlacementKind { RoundRobin, Explicit }
 public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, PlacementKind Placement,
     IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout)
 {
+    private static readonly string[] KnownKeys =
+        ["expected-workers", "join-timeout", "placement", "explicit-placement", "node-name", "snapshot-every", "message-timeout"];
+
     public static ClusterSettings FromConfig(Config config, string source)
     {
         var section = config.GetConfig("eqprop.cluster") ?? throw new ConfigurationException($"{source}: the eqprop.cluster section is missing");
+        // Akka's HOCON parser accepts nearly anything, so a misspelt key would silently fall back to its default.
+        var unknown = section.AsEnumerable().Select(entry => entry.Key.Split('.')[0]).Distinct().Except(KnownKeys).ToArray();
+        if (unknown.Length > 0)
+            throw new ConfigurationException($"{source}: unknown setting eqprop.cluster.{unknown[0]}; the settings are {string.Join(", ", KnownKeys)}");
         int workers = section.GetInt("expected-workers", -1);
         if (workers < 0)
             throw new ConfigurationException($"{source}: eqprop.cluster.expected-workers must be 0 or more, got {section.GetString("expected-workers")}");

@@ -143,7 +143,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Ints(setup.Network.LayerSizes); w.Int((int)setup.Network.Activation); w.Int((int)setup.Network.Form); w.Int(setup.Network.GroupsPerHiddenLayer);
                 w.Int(setup.Group); w.Int(setup.MaxRows); w.Floats(setup.LearningRates);
                 Schedule(w, setup.Schedule);
-                w.ActorRef(setup.Coordinator); w.Int(setup.Generation);
+                w.ActorRef(setup.Coordinator); w.Int(setup.Generation); w.Long(setup.StallTimeout.Ticks);
                 break;
             case GroupCreated m:
                 w.Int(m.Group); w.ActorRef(m.Actor);
@@ -240,7 +240,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         var (group, maxRows, rates) = (r.Int(), r.Int(), r.Floats());
         var schedule = ReadSchedule(r);
         var coordinator = r.ActorRef(system) ?? throw new SerializationException("a CreateGroup without a coordinator");
-        return new CreateGroup(new GroupSetup(network, group, maxRows, rates, schedule, coordinator, r.Int()));
+        return new CreateGroup(new GroupSetup(network, group, maxRows, rates, schedule, coordinator, r.Int(), TimeSpan.FromTicks(r.Long())));
     }
 
     private static void Schedule(WireWriter w, ScheduleSettings s)

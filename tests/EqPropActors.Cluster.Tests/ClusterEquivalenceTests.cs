@@ -1,0 +1,35 @@
+using EqPropActors.Cluster.Hosting;
+using EqPropActors.Cluster.Tests.TestSupport;
+
+namespace EqPropActors.Cluster.Tests;
+
+/// <summary>
+/// The synchronous schedule on 1, 2 and 3 processes (a coordinator and 0, 1, 2 worker processes on 127.0.0.1)
+/// ends with the batch engine's weights, bit for bit: the same kernel runs in the same order, and what crosses the
+/// network are exact copies of the float32 values.
+/// </summary>
+public sealed class ClusterEquivalenceTests
+{
+    private static readonly TrainingRun Run = new([30, 16, 12, 10], groupsPerHiddenLayer: 2, rows: 6, batches: 5);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void WeightsEqualTheBatchEngineOnOneTwoAndThreeProcesses(int workers)
+    {
+        var (expected, expectedReports) = Run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers);
+        using var engine = new ClusterEngine(cluster.Coordinator, Run.Network, Run.Rows, Run.LearningRates);
+        var (weights, reports) = Run.Train(engine);
+
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
+        Assert.Equal(expectedReports.Select(r => r.LossSum), reports.Select(r => r.LossSum));
+        Assert.Equal(expectedReports.Select(r => r.Errors), reports.Select(r => r.Errors));
+        // The groups really are spread over the processes.
+        int nodes = engine.Placement.Values.Distinct().Count();
+        Assert.Equal(Math.Max(workers, 1), nodes);
+        if (workers == 0)
+            Assert.All(engine.Placement.Values, node => Assert.Equal("coordinator", node));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Cluster.Hosting;
+using EqPropActors.Cluster.Messages;
+using EqPropActors.Cluster.Serialization;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Cluster.Tests;
+
+/// <summary>
+/// Every message the engine sends between nodes survives the binary format exactly (floats bit for bit, actor
+/// references resolved), and nothing else passes: unregistered types are refused when sent, unknown manifests
+/// and corrupt frames when read.
+/// </summary>
+public sealed class EngineMessageSerializerTests() : TestKit(ClusterNodeConfig.Defaults().WithFallback(Actors.ActorEngine.DefaultConfig())
+    .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.port = 0")))
+{
+    private EngineMessageSerializer Serializer => (EngineMessageSerializer)Sys.Serialization.FindSerializerForType(typeof(Activity));
+
+    private static readonly float[] Rates = [0.5f, float.Epsilon, -0f, 1e-30f, 0.999999f, 3f];
+
+    public static TheoryData<string> Messages() => new(MessagesByName().Keys);
+
+    private static Dictionary<string, Func<IActorRef, object>> MessagesByName() => new()
+    {
+        ["Activity"] = _ => new Activity(2, 7, 1, 13, Rates, 5),
+        ["ActivityUnchanged"] = _ => new ActivityUnchanged(2, 7, 1, 14),
+        ["Resting"] = _ => new Resting(3, 7, 0, 2),
+        ["PhaseEndActivity"] = _ => new PhaseEndActivity(1, 7, 1, 1, Rates, 6),
+        ["StartMinibatch"] = _ => new StartMinibatch(7, 2, Rates, [0f, 1f], [0.25f, 0.75f]),
+        ["StartMinibatch without particles"] = _ => new StartMinibatch(7, 2, [], Rates, null),
+        ["StartPhase"] = _ => new StartPhase(7, 1, new Phase("nudged", PhaseSlot.Positive, -0.5f, 4, true), 0.5f, 1e-3f),
+        ["EndPhase"] = _ => new EndPhase(7, 1),
+        ["PhaseDone"] = _ => new PhaseDone(3, 7, 0, Rates, [0.1f], null, new GroupPhaseStatistics(20, 40, 4000, 3, -2, 40)),
+        ["GroupStatus"] = _ => new GroupStatus(2, 7, 0, true, 3, new Dictionary<int, int> { [1] = 2, [3] = -1 }),
+        ["ApplyRule"] = _ => new ApplyRule(7, new RuleApplication(LearningRule.Ep, -0.5f, true, 0.9f, 0.25f), true),
+        ["RuleApplied"] = _ => new RuleApplied(2, 7),
+        ["GroupFailed"] = _ => new GroupFailed(2, "group L1G0: NaN — ünïcode", true),
+        ["LoadParameters"] = _ => new LoadParameters(new GroupSlice(1, Rates, [1f], [2f]), null),
+        ["LoadParameters with velocity"] = _ => new LoadParameters(new GroupSlice(1, Rates, [], [2f]), new GroupSlice(1, [3f], [], [4f])),
+        ["ExportParameters"] = _ => new ExportParameters(ParameterKind.Velocity),
+        ["GroupParameters"] = _ => new GroupParameters(2, ParameterKind.Estimate, new GroupSlice(2, Rates, [5f], [6f])),
+        ["GroupParameters without velocity"] = _ => new GroupParameters(2, ParameterKind.Velocity, null),
+        ["FindDiverged"] = _ => new FindDiverged(1e4f),
+        ["DivergenceReport"] = _ => new DivergenceReport(2, "forward weights of L2G0"),
+        ["DivergenceReport, sound"] = _ => new DivergenceReport(2, null),
+        ["Done"] = _ => new Done(-1),
+        ["Wire"] = actor => new Wire([null, actor, actor]),
+        ["CreateGroup"] = actor => new CreateGroup(new GroupSetup(new NetworkDescription([784, 500, 10], Activation.Logistic, DynamicsForm.RhoPrime, 4), 3, 100,
+            [0.1f, 0.05f], new ScheduleSettings(ScheduleKind.Async, 2, 1, 0.25, 0.01f, 9, 3), actor, 4, TimeSpan.FromSeconds(20))),
+        ["GroupCreated"] = actor => new GroupCreated(3, actor),
+        ["RetireGroups"] = _ => new RetireGroups(int.MaxValue),
+        ["DescribeHost"] = _ => DescribeHost.Instance,
+        ["HostDescription"] = _ => new HostDescription("worker-1", 64 << 20, EngineMessageSerializer.ProtocolVersion, 2),
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void EveryMessageRoundTripsExactly(string name)
+    {
+        var message = MessagesByName()[name](TestActor);
+        Assert.Same(Serializer, Sys.Serialization.FindSerializerFor(message));
+        var bytes = Serializer.ToBinary(message);
+        var copy = Serializer.FromBinary(bytes, Serializer.Manifest(message));
+
+        Assert.Equal(message.GetType(), copy.GetType());
+        // Written again, the copy gives the same bytes: every field came back, floats to the bit.
+        Assert.Equal(bytes, Serializer.ToBinary(copy));
+        if (copy is Activity activity)
+        {
+            Assert.True(activity.Pooled);
+            Assert.Equal(5, activity.Length);
+            Assert.Equal(Rates[..5].Select(BitConverter.SingleToInt32Bits), activity.Rates[..5].Select(BitConverter.SingleToInt32Bits));
+        }
+        if (copy is Wire wire)
+            Assert.Equal(TestActor, wire.GroupsById[1]);
+    }
+
+    [Fact]
+    public void AnActivityBlockIsSentAsItsValidValuesOnly()
+    {
+        var pooled = new float[4096];
+        var bytes = Serializer.ToBinary(new Activity(1, 1, 0, 0, pooled, 100));
+        Assert.Equal(24 + 100 * sizeof(float), bytes.Length);
+    }
+
+    [Fact]
+    public void UnregisteredTypesAreRefusedWhenSent()
+    {
+        // Bound to System.Object, so it (not JSON) is asked, and it refuses.
+        var serializer = Sys.Serialization.FindSerializerFor(new Uri("http://example.org"));
+        Assert.Same(Serializer, serializer);
+        var error = Assert.Throws<SerializationException>(() => serializer.ToBinary(new Uri("http://example.org")));
+        Assert.Contains("System.Uri", error.Message);
+        Assert.Contains("only the registered", error.Message);
+    }
+
+    [Fact]
+    public void UnknownManifestsAreRefusedWhenRead()
+    {
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary([1, 2, 3], "System.Diagnostics.Process, System"));
+        Assert.Contains("not a registered EqPropActors message", error.Message);
+    }
+
+    [Fact]
+    public void ATruncatedFrameIsRefusedNamingTheMessage()
+    {
+        var bytes = Serializer.ToBinary(new Activity(1, 1, 0, 0, Rates, 6));
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^3], "act"));
+        Assert.Contains("'act'", error.Message);
+    }
+
+    [Fact]
+    public void AnImpossibleLengthIsRefusedBeforeAnythingIsAllocated()
+    {
+        var bytes = Serializer.ToBinary(new Activity(1, 1, 0, 0, Rates, 6));
+        BitConverter.TryWriteBytes(bytes.AsSpan(20), int.MaxValue); // the float count
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "act"));
+        Assert.Contains("length", error.Message);
+    }
+
+    [Fact]
+    public void AnOutOfRangeEnumIsRefused()
+    {
+        var bytes = Serializer.ToBinary(new ExportParameters(ParameterKind.Weights));
+        BitConverter.TryWriteBytes(bytes.AsSpan(0), 42);
+        var error = Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "exp"));
+        Assert.Contains("ParameterKind", error.Message);
+    }
+
+    [Fact]
+    public void TrailingBytesAreRefused()
+    {
+        var bytes = Serializer.ToBinary(new Done(3));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([.. bytes, 0], "done"));
+    }
+}
