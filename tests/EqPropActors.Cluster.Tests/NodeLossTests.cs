@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EqPropActors.Cluster.Tests.TestSupport;
 
 namespace EqPropActors.Cluster.Tests;
@@ -7,8 +8,13 @@ namespace EqPropActors.Cluster.Tests;
 /// group from the last snapshot and replays the minibatches since. With the synchronous schedule the run ends with
 /// exactly the weights of an undisturbed run.
 /// </summary>
-public sealed class NodeLossTests
+public sealed partial class NodeLossTests
 {
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+
+    private const int SigInt = 2; // Ctrl+C
+
     private static readonly TrainingRun Run = new([30, 16, 12, 10], groupsPerHiddenLayer: 2, rows: 6, batches: 7);
 
     [Fact]
@@ -45,6 +51,28 @@ public sealed class NodeLossTests
             Task.Run(() => cluster.Workers.Start(LoopbackCluster.EqpropAssembly, cluster.SeedNode, TimeSpan.FromSeconds(60)));
         });
 
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
+        Assert.Equal(1, engine.Recoveries);
+    }
+
+    [Fact]
+    public void AWorkerStoppedWithCtrlCLeavesGracefullyAndItsGroupsAreReplaced()
+    {
+        var (expected, _) = Run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers: 2, coordinatorExtra: "eqprop.cluster.snapshot-every = 4");
+        var notices = new List<string>();
+        using var engine = new ClusterEngine(cluster.Coordinator, Run.Network, Run.Rows, Run.LearningRates, notice: notices.Add);
+        var leaving = cluster.Workers!.Processes[1];
+        var (weights, _) = Run.Train(engine, between: b =>
+        {
+            if (b == 1)
+            {
+                Assert.Equal(0, SendSignal(leaving.Id, SigInt));
+                Assert.True(leaving.WaitForExit(20_000), "the worker did not leave within 20 s");
+            }
+        });
+
+        Assert.Equal(0, leaving.ExitCode); // a graceful leave, not a crash
         Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
         Assert.Equal(1, engine.Recoveries);
     }

@@ -35,17 +35,41 @@ public sealed class NodeCommand : Command<NodeSettings>
         string file = settings.Config!;
         var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var config = ClusterNodeConfig.Load(file, NodeRole.Worker, settings.Port, seeds);
-        using var node = ClusterNode.Start(config, file);
-        node.WaitUntilUp(node.Settings.JoinTimeout);
-        // One line a supervising script (or a test) can wait for.
-        Console.WriteLine($"node {node.Name} up at {node.Cluster.SelfAddress}; hosting groups until Ctrl+C");
-        int signalled = WaitHandle.WaitAny([((IAsyncResult)node.System.WhenTerminated).AsyncWaitHandle, cancellation.WaitHandle]);
-        if (signalled == 0)
+        for (int incarnation = 0; ; incarnation++)
         {
-            Console.Error.WriteLine($"node {node.Name}: the cluster removed this node (downed or shut down); exiting");
-            return ExitCodes.Failure;
+            using var node = ClusterNode.Start(config, file);
+            if (!JoinCluster(node, rejoining: incarnation > 0, cancellation))
+                return ExitCodes.Success;
+            // One line a supervising script (or a test) can wait for.
+            Console.WriteLine($"node {node.Name} up at {node.Cluster.SelfAddress}; hosting groups until Ctrl+C");
+            int signalled = WaitHandle.WaitAny([((IAsyncResult)node.System.WhenTerminated).AsyncWaitHandle, cancellation.WaitHandle]);
+            if (signalled == 1)
+            {
+                Console.WriteLine($"node {node.Name}: leaving the cluster");
+                return ExitCodes.Success;
+            }
+            // Downed: the coordinator is gone (the split-brain resolver keeps the coordinator's side) or it cut this
+            // node off. A fresh incarnation joins whichever coordinator runs next through the same seed nodes.
+            Console.Error.WriteLine($"node {node.Name}: removed from the cluster (coordinator gone, or this node was downed); joining again");
         }
-        Console.WriteLine($"node {node.Name}: leaving the cluster");
-        return ExitCodes.Success;
+    }
+
+    /// <summary>The first time, failing to join is an error; after a removal the node keeps trying until Ctrl+C.</summary>
+    private static bool JoinCluster(ClusterNode node, bool rejoining, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            try
+            {
+                node.WaitUntilUp(node.Settings.JoinTimeout);
+                return true;
+            }
+            catch (ConfigurationException e) when (rejoining && !cancellation.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"node {node.Name}: {e.Message}; still trying");
+            }
+            if (cancellation.IsCancellationRequested)
+                return false;
+        }
     }
 }

@@ -27,14 +27,15 @@ public sealed class LocalWorkers : IDisposable
 
     /// <param name="eqpropAssembly">Path of eqprop.dll (run with the dotnet host).</param>
     /// <param name="workerConfig">HOCON of the workers' configuration file.</param>
-    public LocalWorkers(string eqpropAssembly, string workerConfig, string seedNode, int count, TimeSpan startTimeout)
+    /// <param name="waitUntilUp">False when the coordinator is not running yet: the workers keep trying to join.</param>
+    public LocalWorkers(string eqpropAssembly, string workerConfig, string seedNode, int count, TimeSpan startTimeout, bool waitUntilUp = true)
     {
         _configFile = Path.Combine(Path.GetTempPath(), $"eqprop-worker-{Guid.NewGuid():N}.conf");
         File.WriteAllText(_configFile, workerConfig);
         try
         {
             for (int i = 0; i < count; i++)
-                Start(eqpropAssembly, seedNode, startTimeout);
+                Start(eqpropAssembly, seedNode, waitUntilUp ? startTimeout : null);
         }
         catch
         {
@@ -43,7 +44,14 @@ public sealed class LocalWorkers : IDisposable
         }
     }
 
-    public IReadOnlyList<Process> Processes => _processes;
+    public IReadOnlyList<Process> Processes
+    {
+        get
+        {
+            lock (_processes)
+                return _processes.ToArray();
+        }
+    }
 
     /// <summary>Everything the workers wrote, for messages when something went wrong.</summary>
     public string Output
@@ -55,21 +63,22 @@ public sealed class LocalWorkers : IDisposable
         }
     }
 
-    /// <summary>Starts one more worker and waits until it is up.</summary>
-    public Process Start(string eqpropAssembly, string seedNode, TimeSpan startTimeout)
+    /// <summary>Starts one more worker and waits until it is up (unless <paramref name="startTimeout"/> is null).</summary>
+    public Process Start(string eqpropAssembly, string seedNode, TimeSpan? startTimeout)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start an eqprop node process");
-        _processes.Add(process);
+        lock (_processes)
+            _processes.Add(process);
         var up = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) => Record(e.Data, up);
         process.ErrorDataReceived += (_, e) => Record(e.Data, null);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!up.Task.Wait(startTimeout))
-            throw new TimeoutException($"worker process {process.Id} did not come up within {startTimeout.TotalSeconds:F0} s; its output:\n{Output}");
+        if (startTimeout is { } timeout && !up.Task.Wait(timeout))
+            throw new TimeoutException($"worker process {process.Id} did not come up within {timeout.TotalSeconds:F0} s; its output:\n{Output}");
         return process;
     }
 
@@ -93,7 +102,7 @@ public sealed class LocalWorkers : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _processes)
+        foreach (var process in Processes)
         {
             try
             {
@@ -107,7 +116,8 @@ public sealed class LocalWorkers : IDisposable
             }
             process.Dispose();
         }
-        _processes.Clear();
+        lock (_processes)
+            _processes.Clear();
         File.Delete(_configFile);
     }
 }
