@@ -80,7 +80,7 @@ public static class ClusterNodeConfig
         {
             if (text.StartsWith($"{scheme}://", StringComparison.Ordinal))
                 return text;
-            throw new ConfigurationException($"seed node '{seed}' (--seed-nodes) is not a {scheme}:// address, and eqprop.tls is {(tls ? "on" : "off")}: " +
+            throw new ConfigurationException($"seed node '{seed}' (--seed-nodes) is not an {scheme}:// address, and eqprop.tls is {(tls ? "on" : "off")}: " +
                 $"write host:port (e.g. 127.0.0.1:4053) or {scheme}://{SystemName}@host:port");
         }
         int colon = text.LastIndexOf(':');

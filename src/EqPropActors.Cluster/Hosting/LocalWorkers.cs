@@ -58,6 +58,17 @@ public sealed class LocalWorkers : IDisposable
     /// <summary>Starts one more worker and waits until it is up.</summary>
     public Process Start(string eqpropAssembly, string seedNode, TimeSpan startTimeout)
     {
+        var (process, up) = Launch(eqpropAssembly, seedNode);
+        if (!up.Wait(startTimeout))
+            throw new TimeoutException($"worker process {process.Id} did not come up within {startTimeout.TotalSeconds:F0} s; its output:\n{Output}");
+        return process;
+    }
+
+    /// <summary>Starts one more worker without waiting for it: for one that is expected never to get in.</summary>
+    public Process StartWithoutWaiting(string eqpropAssembly, string seedNode) => Launch(eqpropAssembly, seedNode).Process;
+
+    private (Process Process, Task Up) Launch(string eqpropAssembly, string seedNode)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
             info.ArgumentList.Add(arg);
@@ -68,9 +79,7 @@ public sealed class LocalWorkers : IDisposable
         process.ErrorDataReceived += (_, e) => Record(e.Data, null);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!up.Task.Wait(startTimeout))
-            throw new TimeoutException($"worker process {process.Id} did not come up within {startTimeout.TotalSeconds:F0} s; its output:\n{Output}");
-        return process;
+        return (process, up.Task);
     }
 
     private void Record(string? line, TaskCompletionSource? up)
