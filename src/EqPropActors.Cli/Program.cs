@@ -59,6 +59,10 @@ public static class Program
                 .WithDescription("Run a worker of the cluster engine: join the cluster and host the groups the coordinator places here")
                 .WithExample("node", "--config", "cluster-config/local-worker.conf")
                 .WithExample("node", "--config", "cluster-config/multi-worker.conf", "--seed-nodes", "coordinator.example.org:4053");
+            config.AddCommand<CertsCommand>("certs")
+                .WithDescription("Make a CA and one certificate per node for a cluster with eqprop.tls (tests; no openssl needed)")
+                .WithExample("certs", "--out", "cluster-config/certs")
+                .WithExample("certs", "--out", "certs", "--nodes", "coordinator,worker-1,worker-2,worker-3", "--password", "s3cret");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure training throughput (samples/s, GFLOP/s) against the machine's matrix-multiply rate");
         });

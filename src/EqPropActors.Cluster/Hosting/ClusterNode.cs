@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Event;
 using EqPropActors.Actors;
 using EqPropActors.Actors.Groups;
 using EqPropActors.Cluster.Messages;
@@ -42,21 +43,26 @@ public sealed class ClusterNode : IDisposable
     /// <summary>The file the node was configured from, for messages.</summary>
     public string Source { get; }
 
+    /// <param name="setup">More setup for the actor system; with eqprop.tls on, the TLS transport's is added here.</param>
     public static ClusterNode Start(Config config, string source, Setup? setup = null)
     {
         var settings = ClusterSettings.FromConfig(config, source);
+        var tls = ClusterTls.CreateSetup(config, source, out string? tlsWarning);
         ActorSystem system;
         try
         {
-            var bootstrap = BootstrapSetup.Create().WithConfig(config);
-            system = setup is null
-                ? ActorSystem.Create(ClusterNodeConfig.SystemName, bootstrap)
-                : ActorSystem.Create(ClusterNodeConfig.SystemName, ActorSystemSetup.Create(bootstrap).And(setup));
+            var systemSetup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+            foreach (var extra in new[] { setup, tls })
+                if (extra is not null)
+                    systemSetup = systemSetup.And(extra);
+            system = ActorSystem.Create(ClusterNodeConfig.SystemName, systemSetup);
         }
         catch (Exception e)
         {
             throw Explain(e, config, source);
         }
+        if (tlsWarning is not null)
+            system.Log.Warning("{0}", tlsWarning);
         return new ClusterNode(system, settings, source);
     }
 
@@ -69,7 +75,10 @@ public sealed class ClusterNode : IDisposable
             return;
         var seeds = System.Settings.Config.GetStringList("akka.cluster.seed-nodes");
         throw new ConfigurationException($"node {Name} ({Cluster.SelfAddress}) could not join the cluster within {timeout.TotalSeconds:F0} s through the seed nodes " +
-            $"[{string.Join(", ", seeds)}] of {Source}: is the first seed node running and reachable from here, with the same TLS settings?");
+            $"[{string.Join(", ", seeds)}] of {Source}: is the first seed node running and reachable from here, with the same TLS settings?" +
+            (TlsSettings.FromConfig(System.Settings.Config, Source).Enabled
+                ? " With TLS, the certificates of both must be issued by the same CA (eqprop.tls.ca-certificate); a refused one is logged by the other side."
+                : ""));
     }
 
     private static Exception Explain(Exception e, Config config, string source)

@@ -10,7 +10,8 @@ public enum NodeRole { Coordinator, Worker }
 
 /// <summary>
 /// Builds a node's Akka configuration: the command line (--port, --seed-nodes) over the node's file over
-/// cluster-defaults.conf over actors.conf. The role comes from the command, never from the file.
+/// cluster-defaults.conf over actors.conf. The role comes from the command, never from the file. With eqprop.tls on,
+/// it also turns on Akka's TLS transport and resolves the certificate paths against the file's folder.
 /// </summary>
 public static class ClusterNodeConfig
 {
@@ -29,12 +30,15 @@ public static class ClusterNodeConfig
         {
             throw new ConfigurationException($"cluster configuration '{path}' is not valid HOCON: {e.Message}");
         }
-        return Compose(file, path, role, port, seedNodes);
+        return Compose(file, path, role, port, seedNodes, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
-    public static Config Compose(Config file, string source, NodeRole role, int? port = null, IReadOnlyList<string>? seedNodes = null)
+    /// <param name="directory">The folder relative paths in <paramref name="file"/> start from; null: the current folder.</param>
+    public static Config Compose(Config file, string source, NodeRole role, int? port = null, IReadOnlyList<string>? seedNodes = null,
+        string? directory = null)
     {
         CheckRoles(file, source);
+        bool tls = file.WithFallback(Defaults()).GetBoolean($"{TlsSettings.Section}.enabled", false);
         string roleName = role == NodeRole.Coordinator ? "coordinator" : "worker";
         var overrides = $"akka.cluster.roles = [\"{roleName}\"]\n";
         if (port is { } p)
@@ -44,9 +48,14 @@ public static class ClusterNodeConfig
             overrides += $"akka.remote.dot-netty.tcp.port = {p}\n";
         }
         if (seedNodes is { Count: > 0 })
-            overrides += $"akka.cluster.seed-nodes = [{string.Join(", ", seedNodes.Select(s => $"\"{SeedAddress(s)}\""))}]\n";
+            overrides += $"akka.cluster.seed-nodes = [{string.Join(", ", seedNodes.Select(s => Quote(SeedAddress(s, tls))))}]\n";
+        if (tls)
+            overrides += TlsOverrides(file, directory ?? Environment.CurrentDirectory);
         var config = ConfigurationFactory.ParseString(overrides).WithFallback(file).WithFallback(Defaults()).WithFallback(ActorEngine.DefaultConfig());
-        ClusterSettings.FromConfig(config, source); // fail now, with the file's name, rather than halfway through a run
+        // Fail now, with the file's name, rather than halfway through a run.
+        ClusterSettings.FromConfig(config, source);
+        TlsSettings.FromConfig(config, source);
+        CheckSeedSchemes(config, source, tls);
         return config;
     }
 
@@ -59,17 +68,57 @@ public static class ClusterNodeConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    /// <summary>"host:port" (or a full akka.tcp://eqprop@host:port address) as the seed address Akka expects.</summary>
-    public static string SeedAddress(string seed)
+    /// <summary>
+    /// "host:port" (or a full akka.tcp://eqprop@host:port address) as the seed address Akka expects: akka.ssl.tcp://
+    /// when <paramref name="tls"/> is on, since a TLS transport only answers to that scheme.
+    /// </summary>
+    public static string SeedAddress(string seed, bool tls = false)
     {
         string text = seed.Trim();
-        if (text.StartsWith("akka.tcp://", StringComparison.Ordinal))
-            return text;
+        string scheme = Scheme(tls);
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            if (text.StartsWith($"{scheme}://", StringComparison.Ordinal))
+                return text;
+            throw new ConfigurationException($"seed node '{seed}' (--seed-nodes) is not an {scheme}:// address, and eqprop.tls is {(tls ? "on" : "off")}: " +
+                $"write host:port (e.g. 127.0.0.1:4053) or {scheme}://{SystemName}@host:port");
+        }
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
-            throw new ConfigurationException($"seed node '{seed}' is not host:port (e.g. 127.0.0.1:4053) or akka.tcp://{SystemName}@host:port");
-        return $"akka.tcp://{SystemName}@{text[..colon]}:{port}";
+            throw new ConfigurationException($"seed node '{seed}' is not host:port (e.g. 127.0.0.1:4053) or {scheme}://{SystemName}@host:port");
+        return $"{scheme}://{SystemName}@{text[..colon]}:{port}";
     }
+
+    private static string Scheme(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>A node with TLS on cannot even talk to an akka.tcp:// seed (nor one without to akka.ssl.tcp://): say so now.</summary>
+    private static void CheckSeedSchemes(Config config, string source, bool tls)
+    {
+        if (!config.HasPath("akka.cluster.seed-nodes"))
+            return;
+        string scheme = Scheme(tls);
+        foreach (string seed in config.GetStringList("akka.cluster.seed-nodes"))
+            if (!seed.StartsWith($"{scheme}://", StringComparison.Ordinal))
+                throw new ConfigurationException(tls
+                    ? $"{source}: akka.cluster.seed-nodes has '{seed}', but {TlsSettings.Section}.enabled is on: with TLS every address is {scheme}://{SystemName}@host:port"
+                    : $"{source}: akka.cluster.seed-nodes has '{seed}', but {TlsSettings.Section}.enabled is off: without TLS every address is {scheme}://{SystemName}@host:port");
+    }
+
+    /// <summary>TLS on in the transport, and the certificate paths made absolute against the file's folder.</summary>
+    private static string TlsOverrides(Config file, string directory)
+    {
+        var overrides = "akka.remote.dot-netty.tcp.enable-ssl = on\n";
+        foreach (string key in new[] { "certificate", "ca-certificate" })
+        {
+            string path = file.GetString($"{TlsSettings.Section}.{key}", "");
+            if (path.Length > 0)
+                overrides += $"{TlsSettings.Section}.{key} = {Quote(Path.GetFullPath(path, directory))}\n";
+        }
+        return overrides;
+    }
+
+    /// <summary>A HOCON string literal (file paths may hold backslashes and quotes).</summary>
+    private static string Quote(string text) => $"\"{text.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
 
     private static void CheckRoles(Config file, string source)
     {

@@ -66,6 +66,17 @@ public sealed class LocalWorkers : IDisposable
     /// <summary>Starts one more worker and waits until it is up (unless <paramref name="startTimeout"/> is null).</summary>
     public Process Start(string eqpropAssembly, string seedNode, TimeSpan? startTimeout)
     {
+        var (process, up) = Launch(eqpropAssembly, seedNode);
+        if (startTimeout is { } timeout && !up.Wait(timeout))
+            throw new TimeoutException($"worker process {process.Id} did not come up within {timeout.TotalSeconds:F0} s; its output:\n{Output}");
+        return process;
+    }
+
+    /// <summary>Starts one more worker without waiting for it: for one that is expected never to get in.</summary>
+    public Process StartWithoutWaiting(string eqpropAssembly, string seedNode) => Launch(eqpropAssembly, seedNode).Process;
+
+    private (Process Process, Task Up) Launch(string eqpropAssembly, string seedNode)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
             info.ArgumentList.Add(arg);
@@ -77,9 +88,7 @@ public sealed class LocalWorkers : IDisposable
         process.ErrorDataReceived += (_, e) => Record(e.Data, null);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (startTimeout is { } timeout && !up.Task.Wait(timeout))
-            throw new TimeoutException($"worker process {process.Id} did not come up within {timeout.TotalSeconds:F0} s; its output:\n{Output}");
-        return process;
+        return (process, up.Task);
     }
 
     private void Record(string? line, TaskCompletionSource? up)
