@@ -36,6 +36,20 @@ public sealed class BenchCluster : IDisposable
     public IEngine Engine(NetworkSpec network, int rows, IReadOnlyList<float> learningRates) =>
         new ClusterEngine(_node, network, rows, learningRates);
 
+    /// <summary>Every group on the first worker: activity stays inside one process and only the coordinator's
+    /// messages cross the network — the measurement that separates the per-step exchange from the control traffic.</summary>
+    public IEngine CoLocatedEngine(NetworkSpec network, int rows, IReadOnlyList<float> learningRates)
+    {
+        var state = _node.Cluster.State;
+        var first = state.Members.Where(m => m.HasRole("worker")).Select(m => m.Address).OrderBy(a => a.Port).First();
+        var settings = _node.Settings with
+        {
+            Placement = PlacementKind.Explicit,
+            ExplicitPlacement = network.FreeGroups.ToDictionary(g => g.Name, _ => $"{first.Host}:{first.Port}"),
+        };
+        return new ClusterEngine(_node, network, rows, learningRates, settings: settings);
+    }
+
     public void Dispose()
     {
         _workers.Dispose();

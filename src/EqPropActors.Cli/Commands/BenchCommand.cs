@@ -106,6 +106,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         {
             yield return new Variant("cluster sync, 2 workers", 1, (network, rows) => cluster.Engine(network, rows, Rates(network)));
             yield return new Variant("cluster sync, 2 workers, 4 groups/layer", 4, (network, rows) => cluster.Engine(network, rows, Rates(network)));
+            yield return new Variant("cluster sync, all groups on 1 worker", 1, (network, rows) => cluster.CoLocatedEngine(network, rows, Rates(network)));
         }
     }
 

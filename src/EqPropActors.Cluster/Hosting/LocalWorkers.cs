@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace EqPropActors.Cluster.Hosting;
 
@@ -9,7 +10,7 @@ namespace EqPropActors.Cluster.Hosting;
 /// and seed nodes, waited for until each says it is up, and killed (with their whole process tree) on dispose,
 /// whatever happened in between.
 /// </summary>
-public sealed class LocalWorkers : IDisposable
+public sealed partial class LocalWorkers : IDisposable
 {
     /// <summary>Workers on loopback, any free port; the seed node comes from the command line.</summary>
     public const string LoopbackWorkerConfig = "akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }";
@@ -101,6 +102,24 @@ public sealed class LocalWorkers : IDisposable
             up.TrySetResult();
     }
 
+    private static void Interrupt(Process process)
+    {
+        try
+        {
+            if (!process.HasExited && OperatingSystem.IsLinux())
+                _ = SendSignal(process.Id, SigInt);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    private const int SigInt = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
+
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (for a coordinator that must be its own seed).</summary>
     public static int FreePort()
     {
@@ -109,13 +128,17 @@ public sealed class LocalWorkers : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Ctrl+C first (the worker leaves the cluster, so the coordinator does not log a failure), then kill
+    /// whatever is still running after a few seconds.</summary>
     public void Dispose()
     {
+        foreach (var process in Processes)
+            Interrupt(process);
         foreach (var process in Processes)
         {
             try
             {
-                if (!process.HasExited)
+                if (!process.WaitForExit(5000))
                     process.Kill(entireProcessTree: true);
                 process.WaitForExit(5000);
             }

@@ -1,6 +1,5 @@
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
-using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Cluster.Tests.TestSupport;
@@ -13,19 +12,7 @@ public sealed class TrainingRun
         Network = new NetworkSpec(layers, groupsPerHiddenLayer: groupsPerHiddenLayer);
         Weights = WeightInitializer.Create(layers, 90, seed);
         Rows = rows;
-        var random = new Random(seed);
-        Batches = Enumerable.Range(0, batches).Select(_ =>
-        {
-            var batch = new Minibatch(rows, Padding.RoundUp(layers[0]), Padding.RoundUp(layers[^1])) { Rows = rows };
-            for (int r = 0; r < rows; r++)
-            {
-                for (int i = 0; i < layers[0]; i++)
-                    batch.Inputs[r * batch.InputStride + i] = (float)random.NextDouble();
-                batch.Labels[r] = random.Next(layers[^1]);
-                batch.Targets[r * batch.TargetStride + batch.Labels[r]] = 1f;
-            }
-            return batch;
-        }).ToArray();
+        Batches = Enumerable.Range(0, batches).Select(b => Minibatch.Random(Network, rows, seed + b)).ToArray();
         Plan = MinibatchPlan.Training(8, 3, new RuleApplication(LearningRule.Vf, 0.5f, Centered: false, momentum));
     }
 
