@@ -64,4 +64,18 @@ public sealed class StepSequenceTests : TestKit
         Assert.Contains("lost", failure.Reason);
         Assert.Contains("L1G0", failure.Reason);
     }
+
+    [Fact]
+    public void ParametersOfAnotherNetworkSizeAreRefusedNamingTheSizes()
+    {
+        var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
+        // The hidden group's columns of a 5-3-2 network, sent to the group of a 4-3-2 one (e.g. a mixed-up checkpoint).
+        var other = new NetworkSpec([5, 3, 2]);
+        actor.Tell(new LoadParameters(GroupSlice.Zeros(other, other.GroupsOf(1)[0]), null));
+        var failure = ExpectMsg<GroupFailed>(); // to the coordinator (played by this test) ...
+        Assert.Contains("15/6/3 forward/feedback/bias values", failure.Reason);
+        Assert.Contains("4-3-2 network needs 12/6/3", failure.Reason);
+        ExpectMsg<GroupFailed>(); // ... and, as the answer, to the one who asked
+    }
 }

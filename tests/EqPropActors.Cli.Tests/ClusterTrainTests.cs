@@ -46,29 +46,36 @@ public sealed class ClusterTrainTests : IDisposable
         using var workers = StartWorkers(port, 2);
 
         var result = CliRunner.RunOk(CliRunner.Train("--engine", "cluster", "--cluster-config", CoordinatorConfig(port), "--out", run));
-
         Assert.Contains("engine cluster", result.Flat);
         AssertSameWeights(reference, run);
+
+        // The workers outlive the run: they leave with the coordinator and join the next one.
+        string again = _directory.File("again");
+        var second = CliRunner.Run(CliRunner.Train("--engine", "cluster", "--cluster-config", CoordinatorConfig(port), "--out", again));
+        Assert.True(second.Thrown is null && second.ExitCode == 0, $"expected success\n{second}\nthe workers' output:\n{workers.Output}");
+        AssertSameWeights(reference, again);
     }
 
     [Fact]
     public void AKilledCoordinatorResumesFromItsLastCheckpointAndEndsAsTheUndisturbedRun()
     {
+        // 100 minibatches an epoch: the kill lands well inside epoch 2 however fast the machine is.
+        string[] options = ["--dataset", "synthetic", "--train-samples", "2000", "--layers", "784,16,10", "--epochs", "2", "--batch-size", "20"];
         string reference = _directory.File("reference"), run = _directory.File("run");
-        CliRunner.RunOk(CliRunner.Train("--out", reference));
+        CliRunner.RunOk(["train", .. options, "--out", reference]);
         int port = LocalWorkers.FreePort();
         string config = CoordinatorConfig(port);
         using var workers = StartWorkers(port, 1);
 
         // The first coordinator is a process of its own, killed (no chance to save anything) inside epoch 2.
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in (string[])[EqpropAssembly, .. CliRunner.Train("--engine", "cluster", "--cluster-config", config, "--checkpoint-every", "3", "--out", run)])
+        foreach (string arg in (string[])[EqpropAssembly, "train", .. options, "--engine", "cluster", "--cluster-config", config, "--checkpoint-every", "3", "--out", run])
             info.ArgumentList.Add(arg);
         using var coordinator = Process.Start(info)!;
         using var reachedEpoch2 = new ManualResetEventSlim();
         coordinator.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.StartsWith("epoch 2/2: ", StringComparison.Ordinal) && line.Contains("(100/200)", StringComparison.Ordinal))
+            if (e.Data is { } line && line.StartsWith("epoch 2/2: ", StringComparison.Ordinal) && line.Contains("(200/2000)", StringComparison.Ordinal))
                 reachedEpoch2.Set();
         };
         coordinator.ErrorDataReceived += (_, _) => { };
@@ -89,7 +96,8 @@ public sealed class ClusterTrainTests : IDisposable
 
         // The restarted coordinator listens on the same address; the worker, downed when its coordinator vanished,
         // joins it again by itself.
-        var resumed = CliRunner.RunOk("train", "--resume", run);
+        var resumed = CliRunner.Run("train", "--resume", run);
+        Assert.True(resumed.Thrown is null && resumed.ExitCode == 0, $"expected success\n{resumed}\nthe worker's output:\n{workers.Output}");
         Assert.Contains("of epoch 2", resumed.Flat);
         AssertSameWeights(reference, run);
     }

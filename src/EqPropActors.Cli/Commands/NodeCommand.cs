@@ -38,6 +38,7 @@ public sealed class NodeCommand : Command<NodeSettings>
         for (int incarnation = 0; ; incarnation++)
         {
             using var node = ClusterNode.Start(config, file);
+            node.System.ActorOf(CoordinatorDepartureWatch.Props(message => Console.Error.WriteLine($"node {node.Name}: {message}")), "eqprop-coordinator-watch");
             if (!JoinCluster(node, rejoining: incarnation > 0, cancellation))
                 return ExitCodes.Success;
             // One line a supervising script (or a test) can wait for.
@@ -48,9 +49,10 @@ public sealed class NodeCommand : Command<NodeSettings>
                 Console.WriteLine($"node {node.Name}: leaving the cluster");
                 return ExitCodes.Success;
             }
-            // Downed: the coordinator is gone (the split-brain resolver keeps the coordinator's side) or it cut this
-            // node off. A fresh incarnation joins whichever coordinator runs next through the same seed nodes.
-            Console.Error.WriteLine($"node {node.Name}: removed from the cluster (coordinator gone, or this node was downed); joining again");
+            // Left with the coordinator, or downed (the split-brain resolver keeps the coordinator's side, and the
+            // coordinator downs a worker it cannot reach). A fresh incarnation joins the next coordinator through
+            // the same seed nodes.
+            Console.Error.WriteLine($"node {node.Name}: no longer a member (the coordinator left or vanished, or this node was downed); joining again");
         }
     }
 
