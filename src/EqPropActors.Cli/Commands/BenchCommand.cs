@@ -85,6 +85,11 @@ public sealed class BenchCommand : Command<BenchSettings>
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"× PyTorch ref: against {PyTorchReferenceSamplesPerSecond:F0} samples/s, the throughput of a careful PyTorch CPU implementation " +
             "of the same algorithm measured on this kind of machine (quoted, not measured in this run).");
+        if (cluster is not null)
+        {
+            AnsiConsole.MarkupLine("Cluster engine, where the time goes (groups spread over the 2 workers, no update):");
+            ClusterStepProfile.Write(cluster, settings.Seconds, cancellation);
+        }
         return ExitCodes.Success;
     }
 
