@@ -81,6 +81,12 @@ public static class Program
             Console.Error.WriteLine($"error: unknown option --{name}; 'eqprop {args.FirstOrDefault()} --help' lists the options");
             return ExitCodes.BadInput;
         }
+        catch (EqPropActors.Actors.Coordination.EngineFailureException e)
+        {
+            // The engine could not start or go on (e.g. the cluster's workers never came): the message says why.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e) when (IsBadInput(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");

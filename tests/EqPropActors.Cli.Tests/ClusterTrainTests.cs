@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EqPropActors.Cli.Commands;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Training;
@@ -100,6 +101,18 @@ public sealed class ClusterTrainTests : IDisposable
         Assert.True(resumed.Thrown is null && resumed.ExitCode == 0, $"expected success\n{resumed}\nthe worker's output:\n{workers.Output}");
         Assert.Contains("of epoch 2", resumed.Flat);
         AssertSameWeights(reference, run);
+    }
+
+    [Fact]
+    public void WorkersThatNeverComeEndTheRunWithAMessageNotACrash()
+    {
+        int port = LocalWorkers.FreePort();
+        string path = _directory.File("lonely.conf");
+        File.WriteAllText(path, LocalWorkers.LoopbackCoordinatorConfig(port, expectedWorkers: 2) + "\neqprop.cluster.join-timeout = 2s");
+        var result = CliRunner.Run(CliRunner.Train("--engine", "cluster", "--cluster-config", path));
+        Assert.True(result.Thrown is null && result.ExitCode == ExitCodes.Failure, $"expected exit code {ExitCodes.Failure}\n{result}");
+        Assert.Contains("waited 2 s for 2 worker(s)", result.Flat);
+        Assert.Contains("eqprop node", result.Flat);
     }
 
     private static void AssertSameWeights(string expected, string actual)
