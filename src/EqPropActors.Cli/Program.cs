@@ -21,6 +21,15 @@ public static class Program
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCtrlC;
+        // SIGTERM (what a process supervisor or `kill` sends) stops as gracefully as Ctrl+C: checkpoint, leave the cluster.
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            if (interrupt.IsCancellationRequested)
+                return;
+            context.Cancel = true;
+            Console.Error.WriteLine("SIGTERM: stopping after the current minibatch");
+            interrupt.Cancel();
+        });
         try
         {
             return Run(args, interrupt.Token);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
@@ -12,7 +13,7 @@ namespace EqPropActors.Cli.Tests;
 /// ends, the workers having rejoined the new coordinator on their own.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ClusterTrainTests : IDisposable
+public sealed partial class ClusterTrainTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 
@@ -57,8 +58,17 @@ public sealed class ClusterTrainTests : IDisposable
         AssertSameWeights(reference, again);
     }
 
-    [Fact]
-    public void AKilledCoordinatorResumesFromItsLastCheckpointAndEndsAsTheUndisturbedRun()
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
+
+    private const int SigTerm = 15;
+
+    /// <param name="graceful">SIGTERM (what a supervisor sends): the coordinator saves the minibatch it is at and leaves
+    /// the cluster. Otherwise it is killed outright and the newest periodic checkpoint is what is left.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AStoppedCoordinatorResumesFromItsLastCheckpointAndEndsAsTheUndisturbedRun(bool graceful)
     {
         // 100 minibatches an epoch: the kill lands well inside epoch 2 however fast the machine is.
         string[] options = ["--dataset", "synthetic", "--train-samples", "2000", "--layers", "784,16,10", "--epochs", "2", "--batch-size", "20"];
@@ -74,12 +84,15 @@ public sealed class ClusterTrainTests : IDisposable
             info.ArgumentList.Add(arg);
         using var coordinator = Process.Start(info)!;
         using var reachedEpoch2 = new ManualResetEventSlim();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         coordinator.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is not null)
+                output.Enqueue(e.Data);
             if (e.Data is { } line && line.StartsWith("epoch 2/2: ", StringComparison.Ordinal) && line.Contains("(200/2000)", StringComparison.Ordinal))
                 reachedEpoch2.Set();
         };
-        coordinator.ErrorDataReceived += (_, _) => { };
+        coordinator.ErrorDataReceived += (_, e) => { if (e.Data is { } line) output.Enqueue(line); };
         coordinator.BeginOutputReadLine();
         coordinator.BeginErrorReadLine();
         try
@@ -88,8 +101,14 @@ public sealed class ClusterTrainTests : IDisposable
         }
         finally
         {
-            coordinator.Kill(entireProcessTree: true);
+            if (!graceful || SendSignal(coordinator.Id, SigTerm) != 0 || !coordinator.WaitForExit(60_000))
+                coordinator.Kill(entireProcessTree: true);
             coordinator.WaitForExit(10_000);
+        }
+        if (graceful)
+        {
+            Assert.Equal(ExitCodes.Failure, coordinator.ExitCode);
+            Assert.Contains(output, line => line.Contains("Interrupted. The checkpoint after minibatch", StringComparison.Ordinal));
         }
         var checkpoint = NpzArchive.Read(Path.Combine(run, RunDirectory.CheckpointFile));
         Assert.Equal(1, checkpoint["completed_epochs"].ScalarValue<int>());
