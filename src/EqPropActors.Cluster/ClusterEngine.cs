@@ -34,6 +34,7 @@ public sealed class ClusterEngine : IEngine
     private ActorEngine _deployment = null!;
     private IReadOnlyDictionary<int, Worker> _placement = new Dictionary<int, Worker>();
     private int _generation;
+    private ParameterSet? _weightsSinceRun;  // the last export of the weights, while no training minibatch has run since
 
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
         Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null)
@@ -68,8 +69,12 @@ public sealed class ClusterEngine : IEngine
         var run = entry.Fresh();
         var report = WithRecovery(() => _deployment.Run(run, plan, dt, tolerance), () => run = entry.Fresh());
         ReplayLog.CopyParticles(run, batch);
-        if (plan.Update != UpdateMode.None && _log.Add(entry))
-            TakeSnapshot();
+        if (plan.Update != UpdateMode.None)
+        {
+            _weightsSinceRun = null;
+            if (_log.Add(entry))
+                TakeSnapshot();
+        }
         return report;
     }
 
@@ -79,8 +84,26 @@ public sealed class ClusterEngine : IEngine
         _log.Reset(weights.Clone(), velocity?.Clone());
     }
 
-    public ParameterSet ExportWeights() => WithRecovery(_deployment.ExportWeights);
-    public ParameterSet? ExportVelocity() => WithRecovery(_deployment.ExportVelocity);
+    public ParameterSet ExportWeights()
+    {
+        var weights = WithRecovery(_deployment.ExportWeights);
+        _weightsSinceRun = weights.Clone();
+        return weights;
+    }
+
+    /// <summary>
+    /// Weights and then velocities gathered with no training in between are what the trainer writes as a checkpoint
+    /// (every epoch, every --checkpoint-every minibatches): they become the snapshot a lost worker's groups are
+    /// restored from, so the replay starts at the newest checkpoint.
+    /// </summary>
+    public ParameterSet? ExportVelocity()
+    {
+        var velocity = WithRecovery(_deployment.ExportVelocity);
+        if (_weightsSinceRun is { } weights)
+            _log.Reset(weights, velocity?.Clone());
+        _weightsSinceRun = null;
+        return velocity;
+    }
     public ParameterSet ExportEstimate() => _deployment.ExportEstimate(); // an estimate is not restored by a replay
     public string? FindDivergedParameter(float bound) => WithRecovery(() => _deployment.FindDivergedParameter(bound));
 

@@ -76,4 +76,27 @@ public sealed partial class NodeLossTests
         Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
         Assert.Equal(1, engine.Recoveries);
     }
+
+    [Fact]
+    public void TheReplayStartsAtTheNewestCheckpointTheTrainerGathered()
+    {
+        var (expected, _) = Run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers: 2); // snapshot-every 50: only the checkpoint counts
+        var notices = new List<string>();
+        using var engine = new ClusterEngine(cluster.Coordinator, Run.Network, Run.Rows, Run.LearningRates, notice: notices.Add);
+        var (weights, _) = Run.Train(engine, between: b =>
+        {
+            if (b == 2)
+            {
+                // What the trainer does for a checkpoint: the weights, then the velocities, nothing trained in between.
+                engine.ExportWeights();
+                engine.ExportVelocity();
+            }
+            if (b == 4)
+                cluster.Workers!.Processes[0].Kill();
+        });
+
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
+        Assert.Contains(notices, n => n.Contains("replaying 2 minibatch(es)"));
+    }
 }
