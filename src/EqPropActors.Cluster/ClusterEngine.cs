@@ -34,7 +34,8 @@ public sealed class ClusterEngine : IEngine
     private ActorEngine _deployment = null!;
     private IReadOnlyDictionary<int, Worker> _placement = new Dictionary<int, Worker>();
     private int _generation;
-    private ParameterSet? _weightsSinceRun;  // the last export of the weights, while no training minibatch has run since
+    private ParameterSet? _weightsSinceRun;
+    private readonly IActorRef _downer;  // the last export of the weights, while no training minibatch has run since
 
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
         Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null)
@@ -48,9 +49,17 @@ public sealed class ClusterEngine : IEngine
         _schedule = schedule ?? ScheduleSettings.Synchronous;
         _notice = notice ?? (_ => { });
         _log = new ReplayLog(_settings.SnapshotEvery);
-        node.System.ActorOf(Props.Create(() => new UnreachableWorkerDowner(_notice)), $"eqprop-downer-{Guid.NewGuid():N}");
+        _downer = node.System.ActorOf(UnreachableWorkerDowner.Props(_notice), $"eqprop-downer-{Guid.NewGuid():N}");
         // No workers expected: every group runs in this process (still through the cluster's actor system).
-        Deploy(_settings.ExpectedWorkers == 0 ? [] : WaitForWorkers(_settings.ExpectedWorkers, "to start"));
+        try
+        {
+            Deploy(_settings.ExpectedWorkers == 0 ? [] : WaitForWorkers(_settings.ExpectedWorkers, "to start"));
+        }
+        catch
+        {
+            node.System.Stop(_downer);
+            throw;
+        }
     }
 
     public NetworkSpec Network { get; }
@@ -104,6 +113,7 @@ public sealed class ClusterEngine : IEngine
         _weightsSinceRun = null;
         return velocity;
     }
+
     public ParameterSet ExportEstimate() => _deployment.ExportEstimate(); // an estimate is not restored by a replay
     public string? FindDivergedParameter(float bound) => WithRecovery(() => _deployment.FindDivergedParameter(bound));
 
@@ -118,7 +128,8 @@ public sealed class ClusterEngine : IEngine
             {
                 return operation();
             }
-            catch (EngineFailureException failure) when (LostWorkers() is { Count: > 0 } lost)
+            // Without parameters loaded there is nothing to restore: the failure stands.
+            catch (EngineFailureException failure) when (_log.Weights is not null && LostWorkers() is { Count: > 0 } lost)
             {
                 Recover(lost, failure.Message);
                 beforeRetry?.Invoke();
@@ -226,32 +237,11 @@ public sealed class ClusterEngine : IEngine
 
     public void Dispose()
     {
+        _node.System.Stop(_downer);
         _deployment?.Dispose();
         foreach (var worker in _placement.Values.Distinct())
             _node.System.ActorSelection(new RootActorPath(worker.Address) / "user" / GroupHost.Name).Tell(new Actors.Messages.RetireGroups(int.MaxValue));
         if (_ownsNode)
             _node.Dispose();
-    }
-
-    /// <summary>Downs a worker as soon as it is unreachable: its groups are re-placed instead of waiting for it.</summary>
-    private sealed class UnreachableWorkerDowner : ReceiveActor
-    {
-        public UnreachableWorkerDowner(Action<string> notice)
-        {
-            var cluster = Akka.Cluster.Cluster.Get(Context.System);
-            Receive<ClusterEvent.UnreachableMember>(e =>
-            {
-                if (!e.Member.HasRole("worker"))
-                    return;
-                notice($"worker {e.Member.Address} is unreachable: downing it");
-                cluster.Down(e.Member.Address);
-            });
-            Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
-        }
-
-        protected override void PreStart() =>
-            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember));
-
-        protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
     }
 }

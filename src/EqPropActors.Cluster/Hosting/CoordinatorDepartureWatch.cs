@@ -9,25 +9,15 @@ namespace EqPropActors.Cluster.Hosting;
 /// worker leaves too; <c>eqprop node</c> then starts a fresh incarnation that joins the next coordinator.
 /// (A coordinator that vanishes without leaving is handled by the split-brain resolver, which downs the workers.)
 /// </summary>
-public sealed class CoordinatorDepartureWatch : ReceiveActor
+public sealed class CoordinatorDepartureWatch(Action<string> notice) : MemberEventListener<ClusterEvent.MemberRemoved>
 {
-    public CoordinatorDepartureWatch(Action<string> notice)
-    {
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        Receive<ClusterEvent.MemberRemoved>(removed =>
-        {
-            if (!removed.Member.HasRole("coordinator"))
-                return;
-            notice($"the coordinator {removed.Member.Address} has left; leaving too, to join the next one");
-            cluster.Leave(cluster.SelfAddress);
-        });
-        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
-    }
-
     public static Props Props(Action<string> notice) => Akka.Actor.Props.Create(() => new CoordinatorDepartureWatch(notice));
 
-    protected override void PreStart() =>
-        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
-
-    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void OnEvent(ClusterEvent.MemberRemoved removed)
+    {
+        if (!removed.Member.HasRole("coordinator"))
+            return;
+        notice($"the coordinator {removed.Member.Address} has left; leaving too, to join the next one");
+        Cluster.Leave(Cluster.SelfAddress);
+    }
 }
