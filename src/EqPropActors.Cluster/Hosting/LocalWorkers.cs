@@ -22,6 +22,9 @@ public sealed partial class LocalWorkers : IDisposable
         eqprop.cluster { expected-workers = {{expectedWorkers}}, node-name = coordinator }
         """;
 
+    /// <summary>Set for the workers this class starts: the id of the process they stop with (eqprop node watches it).</summary>
+    public const string ParentProcessVariable = "EQPROP_PARENT_PID";
+
     private readonly List<Process> _processes = [];
     private readonly string _configFile;
     private readonly List<string> _output = [];
@@ -81,6 +84,8 @@ public sealed partial class LocalWorkers : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
             info.ArgumentList.Add(arg);
+        // Should this process die without disposing (a crashed test host), the worker follows instead of lingering.
+        info.Environment[ParentProcessVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start an eqprop node process");
         lock (_processes)
             _processes.Add(process);
