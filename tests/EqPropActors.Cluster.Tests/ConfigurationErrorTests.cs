@@ -118,4 +118,29 @@ public sealed class ConfigurationErrorTests
         Assert.Contains("accepts frames of at most 256000 bytes", error.Message);
         Assert.Contains("maximum-frame-size", error.Message);
     }
+
+    [Fact]
+    public void AWorkerOfAnotherBuildIsRefused()
+    {
+        using var cluster = LoopbackCluster.Start(workers: 0);
+        // A member that says it is a worker speaking another wire protocol (another EqPropActors build).
+        var config = ClusterNodeConfig.Compose(Parse(""), "stranger", NodeRole.Worker, port: 0, seedNodes: [cluster.SeedNode]);
+        using var stranger = Akka.Actor.ActorSystem.Create(ClusterNodeConfig.SystemName, config);
+        stranger.ActorOf(Akka.Actor.Props.Create(() => new FixedAnswer(new Messages.HostDescription("stranger", 64 << 20, 999, 2))), ClusterNode.InfoName);
+        var up = new ManualResetEventSlim();
+        Akka.Cluster.Cluster.Get(stranger).RegisterOnMemberUp(up.Set);
+        Assert.True(up.Wait(TimeSpan.FromSeconds(20)), "the stranger did not join");
+
+        var settings = cluster.Coordinator.Settings with { ExpectedWorkers = 1 };
+        var error = Assert.Throws<ConfigurationException>(() =>
+            new ClusterEngine(cluster.Coordinator, new NetworkSpec([4, 3, 2]), 2, [0.1f, 0.1f], settings: settings).Dispose());
+        Assert.Contains("worker stranger speaks wire protocol 999", error.Message);
+        Assert.Contains("same EqPropActors build", error.Message);
+        Akka.Cluster.Cluster.Get(stranger).Leave(Akka.Cluster.Cluster.Get(stranger).SelfAddress);
+    }
+
+    private sealed class FixedAnswer : Akka.Actor.ReceiveActor
+    {
+        public FixedAnswer(object answer) => ReceiveAny(_ => Sender.Tell(answer, Self));
+    }
 }
