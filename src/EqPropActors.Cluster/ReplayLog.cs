@@ -53,8 +53,9 @@ internal sealed class ReplayLog(int snapshotEvery)
         public float Dt { get; }
         public float Tolerance { get; }
 
-        /// <summary>A copy to run: a run overwrites the particles with the fixed points it reaches.</summary>
-        public Minibatch Fresh() => Copy(_batch);
+        /// <summary>The minibatch to run. A run only reads inputs and targets, but overwrites persistent particles with
+        /// the fixed points it reaches: with particles, each run gets its own copy of them.</summary>
+        public Minibatch Fresh() => _batch.Particles is null ? _batch : Copy(_batch);
 
         private static Minibatch Copy(Minibatch source)
         {

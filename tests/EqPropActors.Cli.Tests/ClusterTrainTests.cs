@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
@@ -13,7 +12,7 @@ namespace EqPropActors.Cli.Tests;
 /// ends, the workers having rejoined the new coordinator on their own.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed partial class ClusterTrainTests : IDisposable
+public sealed class ClusterTrainTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
 
@@ -58,11 +57,6 @@ public sealed partial class ClusterTrainTests : IDisposable
         AssertSameWeights(reference, again);
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int SendSignal(int pid, int signal);
-
-    private const int SigTerm = 15;
-
     /// <param name="graceful">SIGTERM (what a supervisor sends): the coordinator saves the minibatch it is at and leaves
     /// the cluster. Otherwise it is killed outright and the newest periodic checkpoint is what is left.</param>
     [Theory]
@@ -101,7 +95,7 @@ public sealed partial class ClusterTrainTests : IDisposable
         }
         finally
         {
-            if (!graceful || SendSignal(coordinator.Id, SigTerm) != 0 || !coordinator.WaitForExit(60_000))
+            if (!graceful || !ProcessSignals.Send(coordinator, ProcessSignals.Terminate) || !coordinator.WaitForExit(60_000))
                 coordinator.Kill(entireProcessTree: true);
             coordinator.WaitForExit(10_000);
         }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EqPropActors.Cluster.Hosting;
 using EqPropActors.Cluster.Tests.TestSupport;
 
 namespace EqPropActors.Cluster.Tests;
@@ -8,12 +8,8 @@ namespace EqPropActors.Cluster.Tests;
 /// group from the last snapshot and replays the minibatches since. With the synchronous schedule the run ends with
 /// exactly the weights of an undisturbed run.
 /// </summary>
-public sealed partial class NodeLossTests
+public sealed class NodeLossTests
 {
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
-
-    private const int SigInt = 2; // Ctrl+C
 
     private static readonly TrainingRun Run = new([30, 16, 12, 10], groupsPerHiddenLayer: 2, rows: 6, batches: 7);
 
@@ -67,7 +63,7 @@ public sealed partial class NodeLossTests
         {
             if (b == 1)
             {
-                Assert.Equal(0, SendSignal(leaving.Id, SigInt));
+                Assert.True(ProcessSignals.Send(leaving, ProcessSignals.Interrupt), "Ctrl+C could not be sent");
                 Assert.True(leaving.WaitForExit(20_000), "the worker did not leave within 20 s");
             }
         });

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace EqPropActors.Cluster.Hosting;
 
@@ -10,7 +9,7 @@ namespace EqPropActors.Cluster.Hosting;
 /// and seed nodes, waited for until each says it is up, and killed (with their whole process tree) on dispose,
 /// whatever happened in between.
 /// </summary>
-public sealed partial class LocalWorkers : IDisposable
+public sealed class LocalWorkers : IDisposable
 {
     /// <summary>Workers on loopback, any free port; the seed node comes from the command line.</summary>
     public const string LoopbackWorkerConfig = "akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }";
@@ -107,24 +106,6 @@ public sealed partial class LocalWorkers : IDisposable
             up.TrySetResult();
     }
 
-    private static void Interrupt(Process process)
-    {
-        try
-        {
-            if (!process.HasExited && OperatingSystem.IsLinux())
-                _ = SendSignal(process.Id, SigInt);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-    }
-
-    private const int SigInt = 2;
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int SendSignal(int pid, int signal);
-
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (for a coordinator that must be its own seed).</summary>
     public static int FreePort()
     {
@@ -138,7 +119,7 @@ public sealed partial class LocalWorkers : IDisposable
     public void Dispose()
     {
         foreach (var process in Processes)
-            Interrupt(process);
+            ProcessSignals.Send(process, ProcessSignals.Interrupt);
         foreach (var process in Processes)
         {
             try

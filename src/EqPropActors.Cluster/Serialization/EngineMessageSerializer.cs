@@ -205,16 +205,22 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
 
     private static Activity ReadActivity(WireReader r)
     {
-        var (source, minibatch, phase, step) = (r.Int(), r.Long(), r.Int(), r.Int());
-        var (rates, length) = r.PooledFloats();
+        var (source, minibatch, phase, step, rates, length) = ReadBlock(r);
         return new Activity(source, minibatch, phase, step, rates, length) { Pooled = true };
     }
 
     private static PhaseEndActivity ReadPhaseEnd(WireReader r)
     {
-        var (source, minibatch, phase, slot) = (r.Int(), r.Long(), r.Int(), r.Int());
-        var (rates, length) = r.PooledFloats();
+        var (source, minibatch, phase, slot, rates, length) = ReadBlock(r);
         return new PhaseEndActivity(source, minibatch, phase, slot, rates, length);
+    }
+
+    /// <summary>What <see cref="Step"/> and a float block wrote: an activity block and where it belongs.</summary>
+    private static (int Source, long Minibatch, int Phase, int StepOrSlot, float[] Rates, int Length) ReadBlock(WireReader r)
+    {
+        var (source, minibatch, phase, stepOrSlot) = (r.Int(), r.Long(), r.Int(), r.Int());
+        var (rates, length) = r.PooledFloats();
+        return (source, minibatch, phase, stepOrSlot, rates, length);
     }
 
     private static GroupStatus ReadStatus(WireReader r)
