@@ -25,7 +25,7 @@ public sealed class StepSequenceTests : TestKit
         // The output group is played by this test: it receives the hidden group's activity.
         actor.Tell(new Wire([null, actor, TestActor]));
         actor.Tell(new StartMinibatch(1, 1, new float[16], new float[16], null));
-        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 5, false), 0.5f, 1e-3f));
+        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 5, false), 0.5f, 1e-3f, true));
         ExpectMsg<Activity>(a => a.Step == 0 && a.Source == hidden.Spec.Id);
         return (actor, new float[output.PaddedSize]);
     }

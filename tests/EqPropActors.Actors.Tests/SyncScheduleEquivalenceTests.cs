@@ -1,3 +1,4 @@
+using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
@@ -28,6 +29,32 @@ public sealed class SyncScheduleEquivalenceTests
             Assert.Equal(batchReports[i].Errors, actorReports[i].Errors);
             Assert.Equal(batchReports[i].Phases, actorReports[i].Phases);
         }
+    }
+
+    /// <summary>
+    /// 20-24-40-6: the output's only source is 40 units wide, so under the sync schedule that source sends the
+    /// output its 6-wide drive instead of its 40 rates. Same weights and reports either way; fewer bytes with it.
+    /// </summary>
+    [Theory]
+    [InlineData(LearningRule.Vf, false, 0f)]
+    [InlineData(LearningRule.Ep, true, 0.9f)]
+    public void DelegatedDrivesGiveTheBatchEnginesResultsWithFewerBytes(LearningRule rule, bool centered, float momentum)
+    {
+        var fixture = new EngineFixture([20, 24, 40, 6], initAngle: rule == LearningRule.Ep ? 0 : 90);
+        var (batchWeights, batchReports) = Train(fixture, EngineFixture.Batch, rule, centered, momentum);
+        IEngine Actors(bool delegated) => new ActorEngine(fixture.Network, 8, fixture.LearningRates,
+            new ScheduleSettings(DelegateDrive: delegated), TimeSpan.FromSeconds(20));
+        var (delegatedWeights, delegatedReports) = Train(fixture, (_, _, _) => Actors(true), rule, centered, momentum);
+        var (plainWeights, plainReports) = Train(fixture, (_, _, _) => Actors(false), rule, centered, momentum);
+
+        Assert.True(batchWeights.BitwiseEquals(delegatedWeights, out string? difference), $"delegated: first difference at {difference}");
+        Assert.True(batchWeights.BitwiseEquals(plainWeights, out difference), $"plain: first difference at {difference}");
+        Assert.Equal(batchReports.Select(r => r.LossSum), delegatedReports.Select(r => r.LossSum));
+        Assert.Equal(batchReports.Select(r => r.Phases), delegatedReports.Select(r => r.Phases));
+        // Values per row and step: 24 up from layer 1, 40 down from layer 2, 6 down from the output, and from layer
+        // 2 to the output 40 rates plain but a 6-wide drive delegated.
+        long plain = plainReports.Sum(r => r.Statistics.Bytes), delegatedBytes = delegatedReports.Sum(r => r.Statistics.Bytes);
+        Assert.Equal(plain * (24 + 40 + 6 + 6), delegatedBytes * (24 + 40 + 6 + 40));
     }
 
     [Fact]

@@ -32,4 +32,24 @@ public sealed class ClusterEquivalenceTests
         if (workers == 0)
             Assert.All(engine.Placement.Values, node => Assert.Equal("coordinator", node));
     }
+
+    /// <summary>
+    /// 30-40-10 with the hidden and the output group on different workers: the hidden group sends the output its
+    /// drive (computed from the synapses the output sends it after every update), not its 40 rates.
+    /// </summary>
+    [Fact]
+    public void DelegatedDrivesAcrossWorkersGiveTheBatchEnginesWeights()
+    {
+        var run = new TrainingRun([30, 40, 10], groupsPerHiddenLayer: 1, rows: 6, batches: 5);
+        var (expected, _) = run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers: 2);
+        using var engine = new ClusterEngine(cluster.Coordinator, run.Network, run.Rows, run.LearningRates);
+        Assert.NotEqual(engine.Placement["L1G0"], engine.Placement["L2G0"]);
+        var (weights, reports) = run.Train(engine);
+
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
+        // Per row and step: 10 drive values up and 10 rates down, not 40 rates up.
+        var first = reports[0].Statistics;
+        Assert.Equal(first.Messages / 2 * run.Rows * (10 + 10) * sizeof(float), first.Bytes);
+    }
 }

@@ -13,8 +13,12 @@ namespace EqPropActors.Actors.Coordination;
 /// Runs the phase protocol over the group actors: start the minibatch, each phase of the plan (waiting for every
 /// group's report), then the local update; gathers residuals and the output for the report. Every wait has a
 /// timeout whose message names the groups that did not answer and what they were doing.
+/// Sync schedule: nothing is decided between phases (each runs a fixed number of steps), so the whole plan goes out
+/// with the minibatch and each group moves on as soon as it has reported; the coordinator only collects. This saves
+/// a coordinator round trip per phase, which across nodes is a network round trip. Async: the coordinator ends
+/// each phase, so it starts the next one itself.
 /// </summary>
-public sealed class PhaseCoordinator : ReceiveActor
+public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
 {
     private readonly NetworkSpec _network;
     private readonly NeuronGroup _input;
@@ -55,13 +59,17 @@ public sealed class PhaseCoordinator : ReceiveActor
         Receive<RunMinibatch>(Start);
         Receive<PhaseDone>(OnPhaseDone);
         Receive<GroupStatus>(OnGroupStatus);
-        Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch));
+        Receive<RuleApplied>(OnRuleApplied);
         Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
         Receive<WaitTimedOut>(OnTimeout);
         Receive<LoadAll>(Load);
         Receive<ExportAll>(Export);
         Receive<FindDiverged>(find => Broadcast("the divergence scan", _ => find, replies => replies.ToArray()));
     }
+
+    public IStash Stash { get; set; } = null!;
+
+    private bool SendsPlanAhead => _schedule.Kind == ScheduleKind.Sync;
 
     public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout) =>
         Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, schedule, timeout));
@@ -109,6 +117,13 @@ public sealed class PhaseCoordinator : ReceiveActor
                 spec.Layer == 1 ? _input.Rates : [],
                 spec.Layer == _network.OutputLayer ? batch.Targets : [],
                 batch.Particles?[spec.Layer]));
+        if (SendsPlanAhead)
+        {
+            for (int stage = 0; stage < run.Plan.Phases.Count; stage++)
+                TellGroups(StartOf(run, stage));
+            if (run.Plan.Update != UpdateMode.None)
+                TellGroups(ApplyOf(run));
+        }
         BeginStage(0);
     }
 
@@ -127,20 +142,35 @@ public sealed class PhaseCoordinator : ReceiveActor
             _phaseEnded = false;
             _status.Clear();
             _phaseClock.Restart();
-            var phase = new StartPhase(_minibatch, stage, run.Plan.Phases[stage], run.Dt, run.Tolerance);
-            foreach (var group in FreeGroupActors)
-                group.Tell(phase);
         }
-        else
-        {
-            var apply = new ApplyRule(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly);
-            foreach (var group in FreeGroupActors)
-                group.Tell(apply);
-        }
+        if (!SendsPlanAhead)
+            TellGroups(stage < run.Plan.Phases.Count ? StartOf(run, stage) : ApplyOf(run));
+        Stash.UnstashAll(); // reports of this stage that came before the previous stage was complete
+    }
+
+    /// <summary>The sources' end-of-phase rates travel only when the update will read them.</summary>
+    private StartPhase StartOf(RunMinibatch run, int stage)
+    {
+        var phase = run.Plan.Phases[stage];
+        bool shared = run.Plan.Update != UpdateMode.None && NeuronGroup.ReadsSourceRatesOf(run.Plan.Rule, phase.Slot);
+        return new StartPhase(_minibatch, stage, phase, run.Dt, run.Tolerance, shared);
+    }
+
+    private ApplyRule ApplyOf(RunMinibatch run) => new(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly);
+
+    private void TellGroups(object message)
+    {
+        foreach (var group in FreeGroupActors)
+            group.Tell(message);
     }
 
     private void OnPhaseDone(PhaseDone done)
     {
+        if (_run is not null && done.Minibatch == _minibatch && done.PhaseIndex > _stage)
+        {
+            Stash.Stash(); // a group that finished the previous phase reported this one before its neighbours did the previous
+            return;
+        }
         if (_run is null || done.Minibatch != _minibatch || done.PhaseIndex != _stage)
             return;
         _stepNormsByGroup[done.Group] = done.StepSquaredNorms;
@@ -151,6 +181,14 @@ public sealed class PhaseCoordinator : ReceiveActor
         if (done.FreeStates is not null && _run.Batch.Particles is { } particles)
             StoreFreeStates(done.Group, done.FreeStates, particles);
         Acknowledge(done.Group, done.Minibatch);
+    }
+
+    private void OnRuleApplied(RuleApplied applied)
+    {
+        if (_run is not null && applied.Minibatch == _minibatch && _stage < _run.Plan.Phases.Count)
+            Stash.Stash();
+        else
+            Acknowledge(applied.Group, applied.Minibatch);
     }
 
     private void Acknowledge(int group, long minibatch)

@@ -24,6 +24,10 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private readonly float[]?[,] _inbox;            // [source, step parity]
     private readonly int[,] _inboxStep;             // step held in each inbox slot, −1 when empty
     private readonly bool[,] _inboxPooled;          // the slot's array is ours to return to the pool
+    private readonly GroupSpec[] _targetSpecs;      // groups that receive this group's activity
+    private readonly DelegatedDrive?[] _drivesOfTargets; // per target: its drive, when this group computes it
+    private readonly bool _drivenBySource;          // this group's drive comes from its only source
+    private long _parameterVersion;                 // loads and updates so far: equal in every group between minibatches
     private IActorRef[] _targets = [];
     private IActorRef?[] _sourceActors = [];
     private readonly TimeSpan _stallTimeout;
@@ -37,6 +41,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private int _step;
     private bool _phaseStepsDone;
     private int _phaseEndsReceived;
+    private bool _phaseInProgress;     // started and not yet reported: later phases and the update wait in the stash
+    private bool _shareEndRates;       // this phase's end rates go to the neighbours (the learning rule reads them)
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
 
     private readonly ScheduleSettings _schedule;
@@ -57,6 +63,11 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             _sourceIndexById[_sources[i].Source.Id] = i;
             _sources[i].SourcePhaseRates = new float[PhaseSlot.Count * group.MaxRows * _sources[i].Source.PaddedSize];
         }
+        _targetSpecs = group.Network.FreeGroups.Where(g => g.Layer == Spec.Layer + 1 || g.Layer == Spec.Layer - 1).ToArray();
+        _drivesOfTargets = _targetSpecs
+            .Select(t => schedule.DelegatesDrive && DelegatedDrive.Applies(group.Network, t) ? new DelegatedDrive(Spec, t, group.MaxRows) : null)
+            .ToArray();
+        _drivenBySource = schedule.DelegatesDrive && DelegatedDrive.Applies(group.Network, Spec);
         _inbox = new float[]?[_sources.Length, 2];
         _inboxStep = new int[_sources.Length, 2];
         _inboxPooled = new bool[_sources.Length, 2];
@@ -92,11 +103,18 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Wire wire:
-                _targets = Targets(wire.GroupsById);
+                _targets = _targetSpecs.Select(g => wire.GroupsById[g.Id] ?? throw new InvalidOperationException($"no actor for group {g.Name}")).ToArray();
                 _sourceActors = _sources.Select(b => wire.GroupsById[b.Source.Id]).ToArray();
+                SendDriveWeights();
+                break;
+            case DriveWeights weights:
+                TakeDriveWeights(weights);
                 break;
             case StartMinibatch start:
                 BeginMinibatch(start);
+                break;
+            case StartPhase start when start.Minibatch == _minibatch && (_phaseInProgress || start.PhaseIndex > _phaseIndex + 1 || !HoldsCurrentDriveWeights()):
+                Stash.Stash();
                 break;
             case StartPhase start:
                 BeginPhase(start);
@@ -125,12 +143,18 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case PhaseEndActivity end:
                 Receive(end);
                 break;
+            case ApplyRule when _phaseInProgress:
+                Stash.Stash();
+                break;
             case ApplyRule apply:
                 _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
+                if (!apply.IntoEstimate)
+                    ParametersChanged();
                 Sender.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
                 break;
             case LoadParameters load:
                 GroupParameterMapping.Load(_group, load.Weights, load.Velocity);
+                ParametersChanged();
                 Sender.Tell(new Done(Spec.Id));
                 break;
             case ExportParameters export:
@@ -145,18 +169,44 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         }
     }
 
-    /// <summary>Groups that receive this group's activity: those holding a block whose source is this group.</summary>
-    private IActorRef[] Targets(IActorRef?[] groupsById) =>
-        _group.Network.FreeGroups
-            .Where(g => g.Layer == Spec.Layer + 1 || g.Layer == Spec.Layer - 1)
-            .Select(g => groupsById[g.Id] ?? throw new InvalidOperationException($"no actor for group {g.Name}"))
-            .ToArray();
+    private void ParametersChanged()
+    {
+        _parameterVersion++;
+        SendDriveWeights();
+    }
+
+    /// <summary>A group driven by its source keeps that source's copy of its synapses current (once wired).</summary>
+    private void SendDriveWeights()
+    {
+        if (!_drivenBySource || _sourceActors.Length == 0)
+            return;
+        var block = _sources[0];
+        _sourceActors[0]!.Tell(new DriveWeights(Spec.Id, _parameterVersion, (float[])block.Weights.Clone(), (float[])_group.Bias.Clone()));
+    }
+
+    private void TakeDriveWeights(DriveWeights weights)
+    {
+        var drive = _drivesOfTargets.FirstOrDefault(d => d?.Receiver.Id == weights.Receiver)
+            ?? throw new InvalidOperationException($"synapses of group {weights.Receiver}, whose drive {Spec.Name} does not compute");
+        drive.Update(weights.Version, weights.Weights, weights.Bias);
+        Stash.UnstashAll(); // a phase may be waiting for them
+    }
+
+    /// <summary>A phase starts only with the receivers' synapses of this group's own parameter version.</summary>
+    private bool HoldsCurrentDriveWeights()
+    {
+        foreach (var drive in _drivesOfTargets)
+            if (drive is not null && drive.Version != _parameterVersion)
+                return false;
+        return true;
+    }
 
     private void BeginMinibatch(StartMinibatch start)
     {
         _minibatch = start.Minibatch;
         _phaseIndex = -1;
         _phase = null;
+        _phaseInProgress = false;
         _group.BeginMinibatch(start.Rows, _group.IsOutput ? start.Targets : []);
         foreach (var block in _group.Incoming)
             if (block.Source.Layer == 0)
@@ -174,6 +224,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_minibatch}");
         (_phaseIndex, _phase, _dt, _tolerance, _step, _phaseStepsDone, _phaseEndsReceived) =
             (start.PhaseIndex, start.Phase, start.Dt, start.Tolerance, 0, false, 0);
+        (_phaseInProgress, _shareEndRates) = (true, start.ShareEndRates);
         (_messagesSent, _messagesSuppressed, _bytesSent, _stalenessSum, _stalenessCount) = (0, 0, 0, 0, 0);
         for (int i = 0; i < _sources.Length; i++)
             _inboxStep[i, 0] = _inboxStep[i, 1] = -1;
@@ -253,10 +304,16 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         while (_step < phase.Steps && AllSourcesAt(_step))
         {
             int parity = _step & 1;
-            for (int i = 0; i < _sources.Length; i++)
-                _sources[i].SourceRates = _inbox[i, parity]!;
             _stalenessCount += _sources.Length; // the barrier makes every input exactly one step old: staleness 0
-            _group.Step(_dt, phase.Beta, measureStep: _step == phase.Steps - 1);
+            bool measure = _step == phase.Steps - 1;
+            if (_drivenBySource)
+                _group.StepWithDrive(_inbox[0, parity].AsSpan(0, _group.Rows * _group.Stride), _dt, phase.Beta, measure);
+            else
+            {
+                for (int i = 0; i < _sources.Length; i++)
+                    _sources[i].SourceRates = _inbox[i, parity]!;
+                _group.Step(_dt, phase.Beta, measure);
+            }
             for (int i = 0; i < _sources.Length; i++)
             {
                 _inboxStep[i, parity] = -1;
@@ -279,9 +336,12 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _phaseStepsDone = true;
         _stallTimer?.Cancel();
         _group.EndPhase(phase.Slot);
-        var rates = _group.PhaseRatesOf(phase.Slot);
-        foreach (var target in _targets)
-            target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(rates), rates.Length));
+        if (_shareEndRates)
+        {
+            var rates = _group.PhaseRatesOf(phase.Slot);
+            foreach (var target in _targets)
+                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(rates), rates.Length));
+        }
         TryFinishPhase();
     }
 
@@ -298,22 +358,33 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     /// Sends this group's rates of step <paramref name="step"/>. Under the synchronous schedule the buffer itself is
     /// sent, without a copy: the group overwrites it only when computing step + 2, which needs every neighbour's
     /// step + 1 activity, and a neighbour sends that only after its own step with these rates (neighbours are
-    /// mutual: every group a group sends to also sends to it). Asynchronous groups send pooled copies.
+    /// mutual: every group a group sends to also sends to it). A delegated drive is double-buffered by step for the
+    /// same reason. Asynchronous groups send pooled copies.
     /// </summary>
     private void SendRates(int step)
     {
         var rates = _group.Rates.AsSpan(0, _group.Rows * _group.Stride);
-        foreach (var target in _targets)
-            target.Tell(IsAsync
+        for (int i = 0; i < _targets.Length; i++)
+        {
+            if (_drivesOfTargets[i] is { } drive)
+            {
+                // The target's drive instead of these rates (sync only; double-buffered by step like the rates).
+                _targets[i].Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, drive.Compute(_group.Rates, _group.Rows, step),
+                    _group.Rows * drive.Receiver.PaddedSize));
+                _bytesSent += (long)_group.Rows * drive.Receiver.Size * sizeof(float);
+                continue;
+            }
+            _targets[i].Tell(IsAsync
                 ? new Activity(Spec.Id, _minibatch, _phaseIndex, step, CopyOf(rates), rates.Length) { Pooled = true }
                 : new Activity(Spec.Id, _minibatch, _phaseIndex, step, _group.Rates, rates.Length));
+            _bytesSent += (long)_group.Rows * Spec.Size * sizeof(float);
+        }
         _messagesSent += _targets.Length;
-        _bytesSent += (long)_targets.Length * _group.Rows * Spec.Size * sizeof(float);
     }
 
     private void TryFinishPhase()
     {
-        if (!_phaseStepsDone || _phaseEndsReceived < _sources.Length)
+        if (!_phaseStepsDone || _phaseEndsReceived < (_shareEndRates ? _sources.Length : 0))
             return;
         var phase = _phase!;
         var norms = _group.StepSquaredNorms.ToArray();
@@ -335,6 +406,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         float[]? outputs = _group.IsOutput && free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
         var statistics = new GroupPhaseStatistics(_step, _messagesSent, _bytesSent, _messagesSuppressed, _stalenessSum, _stalenessCount);
         _coordinator.Tell(new PhaseDone(Spec.Id, _minibatch, _phaseIndex, norms, outputs, freeStates, statistics));
+        _phaseInProgress = false;
+        Stash.UnstashAll(); // the next phase or the update, if the coordinator sent it ahead
     }
 
     /// <summary>
@@ -362,7 +435,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     /// <summary>An activity must hold the sender's rates for exactly the rows of this minibatch.</summary>
     private void CheckLength(Activity activity, int source)
     {
-        int expected = _group.Rows * _sources[source].Source.PaddedSize;
+        int expected = _group.Rows * (_drivenBySource ? _group.Stride : _sources[source].Source.PaddedSize);
         if (activity.Length != expected || activity.Rates.Length < expected)
             throw new InvalidOperationException($"activity of {activity.Length} values from {_sources[source].Source.Name}; expected {expected}");
     }

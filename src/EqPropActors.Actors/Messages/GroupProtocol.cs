@@ -18,8 +18,12 @@ public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates
 /// <summary>
 /// Coordinator → group: relax. Sync: exactly <see cref="Phase.Steps"/> steps, then report. Async: step until told
 /// to <see cref="EndPhase"/>, at most <see cref="Phase.Steps"/> steps, reporting when locally settled.
+/// <paramref name="ShareEndRates"/>: the learning rule reads the sources' rates at this phase's end, so every group
+/// sends them to its neighbours (a <see cref="PhaseEndActivity"/>) and waits for theirs before it reports.
+/// Under the sync schedule the coordinator sends every phase of a minibatch (and the <see cref="ApplyRule"/>) at
+/// once; a group keeps each until it has reported the one before.
 /// </summary>
-public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, float Dt, float Tolerance) : IEngineMessage;
+public sealed record StartPhase(long Minibatch, int PhaseIndex, Phase Phase, float Dt, float Tolerance, bool ShareEndRates) : IEngineMessage;
 
 /// <summary>Group → itself (async): take the next step.</summary>
 public sealed record Tick(long Minibatch, int PhaseIndex) : IEngineMessage;
@@ -48,7 +52,9 @@ public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long Byt
 
 /// <summary>
 /// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start): the
-/// first <paramref name="Length"/> values of <paramref name="Rates"/>, [rows × sender's padded size]. In-process the
+/// first <paramref name="Length"/> values of <paramref name="Rates"/>, [rows × sender's padded size]; or, sync, to a
+/// receiver whose drive the sender computes (see <see cref="DriveWeights"/>), that drive [rows × receiver's padded
+/// size]. In-process the
 /// array is the sender's own buffer (sync) or a pooled copy handed over (async); across nodes, a pooled array.
 /// </summary>
 public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int Step, float[] Rates, int Length) : IEngineMessage
@@ -64,6 +70,14 @@ public sealed record Activity(int Source, long Minibatch, int PhaseIndex, int St
 /// payload; it lets neighbours tell an unchanged group from a slow one.
 /// </summary>
 public sealed record ActivityUnchanged(int Source, long Minibatch, int PhaseIndex, int Step) : IEngineMessage;
+
+/// <summary>
+/// Group → its only source (sync, <see cref="ScheduleSettings.DelegateDrive"/>): the receiver's synapses from that
+/// source ([source units × receiver's padded units]) and its biases, at parameter version <paramref name="Version"/>
+/// (the count of loads and updates, equal in every group). The source computes the receiver's drive with them; it
+/// starts a phase only once it holds the version it has itself reached.
+/// </summary>
+public sealed record DriveWeights(int Receiver, long Version, float[] Weights, float[] Bias) : IEngineMessage;
 
 /// <summary>Group → group: the sender's rates at the end of a phase (the first <paramref name="Length"/> values of a
 /// pooled array, which the receiver returns), kept for the learning rule.</summary>

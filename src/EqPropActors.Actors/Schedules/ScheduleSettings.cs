@@ -25,9 +25,16 @@ public enum ScheduleKind
 /// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
 /// physical time dt in every group; without a bound, a cheap group (the 10-unit output) would race through its
 /// whole step budget against its neighbour's initial state.</param>
+/// <param name="DelegateDrive">Sync: a group whose only source is one larger group gets its drive from that source
+/// instead of the source's rates (<see cref="Core.Dynamics.DelegatedDrive"/>): the same numbers, far fewer bytes
+/// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
-    float SendThreshold = 0, int Seed = 1, int MaxLead = 2)
+    float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true)
 {
+    /// <summary>Whether drives are delegated at all: the async schedule always sends rates (its staleness, thresholds
+    /// and delays are about the sender's activity).</summary>
+    public bool DelegatesDrive => DelegateDrive && Kind == ScheduleKind.Sync;
+
     public static ScheduleSettings Synchronous { get; } = new();
 
     public void Validate()

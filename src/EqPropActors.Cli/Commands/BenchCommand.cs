@@ -30,6 +30,21 @@ public sealed class BenchSettings : CommandSettings
     [CommandOption("--rule <RULE>")]
     [Description("vf (default) or ep")]
     public string Rule { get; init; } = "vf";
+
+    [CommandOption("--batch <SIZES>")]
+    [Description("Only the configurations with these batch sizes, comma-separated (e.g. 100). Default: all")]
+    public string? Batch { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        foreach (string size in (Batch ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out int rows) || rows < 1)
+                return ValidationResult.Error($"--batch: '{size}' is not a positive batch size (expected e.g. 20,100)");
+        return ValidationResult.Success();
+    }
+
+    public IReadOnlySet<int>? BatchSizes => Batch is null ? null
+        : Batch.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet();
 }
 
 /// <summary>
@@ -61,6 +76,8 @@ public sealed class BenchCommand : Command<BenchSettings>
         var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul",
             "time × batch (1 thread)", "× PyTorch ref", "activity msgs/s", "activity MB/s");
         var configurations = engine == "batch" ? Configurations : [.. Configurations, ([784, 500, 10], 20, 4, 256)];
+        if (settings.BatchSizes is { } sizes)
+            configurations = configurations.Where(c => sizes.Contains(c.Batch)).ToArray();
         foreach (var (layers, t1, t2, batch) in configurations)
         {
             double? baseline = null;
@@ -88,7 +105,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         if (cluster is not null)
         {
             AnsiConsole.MarkupLine("Cluster engine, where the time goes (groups spread over the 2 workers, no update):");
-            ClusterStepProfile.Write(cluster, settings.Seconds, cancellation);
+            ClusterStepProfile.Write(cluster, settings.Seconds, settings.BatchSizes, cancellation);
         }
         return ExitCodes.Success;
     }

@@ -20,7 +20,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2;
 
     public const int SerializerId = 4711;
 
@@ -38,6 +38,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         ActivityUnchanged => "unch",
         Resting => "rest",
         PhaseEndActivity => "pend",
+        DriveWeights => "dw",
         StartMinibatch => "smb",
         StartPhase => "sph",
         EndPhase => "endp",
@@ -80,6 +81,9 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 Step(w, m.Source, m.Minibatch, m.PhaseIndex, m.Slot);
                 w.Floats(m.Rates, m.Length);
                 break;
+            case DriveWeights m:
+                w.Int(m.Receiver); w.Long(m.Version); w.Floats(m.Weights); w.Floats(m.Bias);
+                break;
             case StartMinibatch m:
                 w.Long(m.Minibatch); w.Int(m.Rows);
                 w.Floats(m.InputRates); w.Floats(m.Targets); w.NullableFloats(m.LayerStates);
@@ -87,7 +91,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             case StartPhase m:
                 w.Long(m.Minibatch); w.Int(m.PhaseIndex);
                 w.String(m.Phase.Name); w.Int(m.Phase.Slot); w.Float(m.Phase.Beta); w.Int(m.Phase.Steps); w.Bool(m.Phase.StartFromFreeFixedPoint);
-                w.Float(m.Dt); w.Float(m.Tolerance);
+                w.Float(m.Dt); w.Float(m.Tolerance); w.Bool(m.ShareEndRates);
                 break;
             case EndPhase m:
                 w.Long(m.Minibatch); w.Int(m.PhaseIndex);
@@ -171,8 +175,9 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "unch" => new ActivityUnchanged(r.Int(), r.Long(), r.Int(), r.Int()),
             "rest" => new Resting(r.Int(), r.Long(), r.Int(), r.Int()),
             "pend" => ReadPhaseEnd(r),
+            "dw" => new DriveWeights(r.Int(), r.Long(), r.Floats(), r.Floats()),
             "smb" => new StartMinibatch(r.Long(), r.Int(), r.Floats(), r.Floats(), r.NullableFloats()),
-            "sph" => new StartPhase(r.Long(), r.Int(), new Phase(r.String(), r.Int(), r.Float(), r.Int(), r.Bool()), r.Float(), r.Float()),
+            "sph" => new StartPhase(r.Long(), r.Int(), new Phase(r.String(), r.Int(), r.Float(), r.Int(), r.Bool()), r.Float(), r.Float(), r.Bool()),
             "endp" => new EndPhase(r.Long(), r.Int()),
             "pdone" => new PhaseDone(r.Int(), r.Long(), r.Int(), r.Floats(), r.NullableFloats(), r.NullableFloats(),
                 new GroupPhaseStatistics(r.Int(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long())),
@@ -251,11 +256,11 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
 
     private static void Schedule(WireWriter w, ScheduleSettings s)
     {
-        w.Int((int)s.Kind); w.Int(s.DelaySteps); w.Int(s.Jitter); w.Double(s.RateSpread); w.Float(s.SendThreshold); w.Int(s.Seed); w.Int(s.MaxLead);
+        w.Int((int)s.Kind); w.Int(s.DelaySteps); w.Int(s.Jitter); w.Double(s.RateSpread); w.Float(s.SendThreshold); w.Int(s.Seed); w.Int(s.MaxLead); w.Bool(s.DelegateDrive);
     }
 
     private static ScheduleSettings ReadSchedule(WireReader r) =>
-        new(r.Enum<ScheduleKind>(), r.Int(), r.Int(), r.Double(), r.Float(), r.Int(), r.Int());
+        new(r.Enum<ScheduleKind>(), r.Int(), r.Int(), r.Double(), r.Float(), r.Int(), r.Int(), r.Bool());
 
     private static void Slice(WireWriter w, GroupSlice slice)
     {
@@ -287,6 +292,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
 
     private static int OtherPayload(object o) => o switch
     {
+        DriveWeights m => (m.Weights.Length + m.Bias.Length) * sizeof(float),
         StartMinibatch m => (m.InputRates.Length + m.Targets.Length + (m.LayerStates?.Length ?? 0)) * sizeof(float),
         LoadParameters m => SliceBytes(m.Weights) + (m.Velocity is null ? 0 : SliceBytes(m.Velocity)),
         GroupParameters { Slice: { } slice } => SliceBytes(slice),

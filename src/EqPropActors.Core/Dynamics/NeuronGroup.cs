@@ -198,10 +198,25 @@ public sealed class NeuronGroup
         }
         if (!started)
             _constantDrive.AsSpan(0, length).CopyTo(_drive);
+        Integrate(_drive, dt, beta, measureStep);
+    }
 
+    /// <summary>
+    /// One Jacobi step with the drive computed elsewhere: by the only source, see <see cref="DelegatedDrive"/>
+    /// ([rows × stride], the same values <see cref="Step"/> would compute here).
+    /// </summary>
+    public void StepWithDrive(ReadOnlySpan<float> drive, float dt, float beta, bool measureStep)
+    {
+        if (IsClamped)
+            return;
+        Integrate(drive, dt, beta, measureStep);
+    }
+
+    private void Integrate(ReadOnlySpan<float> drive, float dt, float beta, bool measureStep)
+    {
         int next = 1 - _current;
         var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
-        GroupKernel.Integrate(step, _drive, _states[_current], _rates[_current], _states[next], Targets,
+        GroupKernel.Integrate(step, drive, _states[_current], _rates[_current], _states[next], Targets,
             measureStep ? _stepSquaredNorms : Span<float>.Empty);
         _current = next;
         RefreshRates();
@@ -261,9 +276,9 @@ public sealed class NeuronGroup
         {
             int sourceStride = block.Source.PaddedSize;
             bool stacked = symmetric && block.Source.Layer != 0;
-            int presynapticSlot = stacked && centered ? PhaseSlot.Positive : PhaseSlot.Free;
+            var (presynapticSlot, slots) = block.Source.Layer == 0 ? (PhaseSlot.Free, 1) : PresynapticSlots(rule);
             ApplyOuterProduct(block.SourcePhaseRates, presynapticSlot * Rows * sourceStride, sourceStride,
-                stacked ? _postsynapticFactor : _rateDisplacement, stacked ? 2 * Rows : Rows, block.Source.Size,
+                stacked ? _postsynapticFactor : _rateDisplacement, slots * Rows, block.Source.Size,
                 intoEstimate ? ClearedEstimate(block.EnsureEstimate()) : block.Weights,
                 intoEstimate ? null : VelocityFor(rule, block),
                 gradScale, rule.Momentum, intoEstimate ? 1f : block.LearningRate * rule.LearningRateScale);
@@ -272,6 +287,21 @@ public sealed class NeuronGroup
             intoEstimate ? ClearedEstimate(BiasEstimate ??= new float[Stride]) : Bias,
             intoEstimate ? null : BiasVelocityFor(rule),
             gradScale, rule.Momentum, intoEstimate ? 1f : BiasLearningRate * rule.LearningRateScale);
+    }
+
+    /// <summary>
+    /// The phase-end rates of a non-clamped source that the rule reads: <paramref name="rule"/>'s consecutive slots
+    /// from <c>First</c>. VF: the free rates only; symmetric EP: the stacked pair (free, +β), or (+β, −β) centered.
+    /// Engines that ship end-of-phase rates between groups send only these.
+    /// </summary>
+    public static (int First, int Count) PresynapticSlots(in RuleApplication rule) =>
+        rule.Rule != LearningRule.Ep ? (PhaseSlot.Free, 1) : rule.Centered ? (PhaseSlot.Positive, 2) : (PhaseSlot.Free, 2);
+
+    /// <summary>Whether the rule reads a non-clamped source's rates at the end of the phase kept in <paramref name="slot"/>.</summary>
+    public static bool ReadsSourceRatesOf(in RuleApplication rule, int slot)
+    {
+        var (first, count) = PresynapticSlots(rule);
+        return slot >= first && slot < first + count;
     }
 
     private void ApplyOuterProduct(float[] presynaptic, int offset, int presynapticStride, float[] postsynaptic, int rows, int presynapticUnits,
