@@ -156,7 +156,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         return new StartPhase(_minibatch, stage, phase, run.Dt, run.Tolerance, shared);
     }
 
-    private ApplyRule ApplyOf(RunMinibatch run) => new(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly);
+    private ApplyRule ApplyOf(RunMinibatch run) => new(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly, run.Plan.Phases.Count);
 
     private void TellGroups(object message)
     {

@@ -40,9 +40,10 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private float _dt;
     private int _step;
     private bool _phaseStepsDone;
-    private int _phaseEndsReceived;
     private bool _phaseInProgress;     // started and not yet reported: later phases and the update wait in the stash
-    private bool _shareEndRates;       // this phase's end rates go to the neighbours (the learning rule reads them)
+    private readonly List<int> _sharedSlots = []; // phases of this minibatch whose end rates the update reads
+    private int _phaseEndsReceived;    // of this minibatch, from all sources
+    private ApplyRule? _pendingUpdate; // waits for the sources' end-of-phase rates
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
 
     private readonly ScheduleSettings _schedule;
@@ -143,14 +144,11 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case PhaseEndActivity end:
                 Receive(end);
                 break;
-            case ApplyRule when _phaseInProgress:
+            case ApplyRule apply when _phaseInProgress || _phaseIndex + 1 < apply.Phases: // sent ahead of phases not yet run
                 Stash.Stash();
                 break;
             case ApplyRule apply:
-                _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
-                if (!apply.IntoEstimate)
-                    ParametersChanged();
-                Sender.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
+                BeginUpdate(apply);
                 break;
             case LoadParameters load:
                 GroupParameterMapping.Load(_group, load.Weights, load.Velocity);
@@ -207,6 +205,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _phaseIndex = -1;
         _phase = null;
         _phaseInProgress = false;
+        _sharedSlots.Clear();
+        _phaseEndsReceived = 0;
+        _pendingUpdate = null;
         _group.BeginMinibatch(start.Rows, _group.IsOutput ? start.Targets : []);
         foreach (var block in _group.Incoming)
             if (block.Source.Layer == 0)
@@ -222,9 +223,10 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     {
         if (start.Minibatch != _minibatch)
             throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_minibatch}");
-        (_phaseIndex, _phase, _dt, _tolerance, _step, _phaseStepsDone, _phaseEndsReceived) =
-            (start.PhaseIndex, start.Phase, start.Dt, start.Tolerance, 0, false, 0);
-        (_phaseInProgress, _shareEndRates) = (true, start.ShareEndRates);
+        (_phaseIndex, _phase, _dt, _tolerance, _step, _phaseStepsDone, _phaseInProgress) =
+            (start.PhaseIndex, start.Phase, start.Dt, start.Tolerance, 0, false, true);
+        if (start.ShareEndRates)
+            _sharedSlots.Add(start.Phase.Slot);
         (_messagesSent, _messagesSuppressed, _bytesSent, _stalenessSum, _stalenessCount) = (0, 0, 0, 0, 0);
         for (int i = 0; i < _sources.Length; i++)
             _inboxStep[i, 0] = _inboxStep[i, 1] = -1;
@@ -261,10 +263,16 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         Advance();
     }
 
+    /// <summary>A source's end-of-phase rates, for the update: any phase of this minibatch (the source may be ahead).</summary>
     private void Receive(PhaseEndActivity end)
     {
-        if (!IsCurrent(end.Minibatch, end.PhaseIndex, end))
+        if (end.Minibatch > _minibatch)
+        {
+            Stash.Stash();
             return;
+        }
+        if (end.Minibatch < _minibatch)
+            throw new InvalidOperationException($"phase-end rates of minibatch {end.Minibatch} during minibatch {_minibatch}");
         var block = _sources[SourceIndex(end.Source)];
         int length = _group.Rows * block.Source.PaddedSize;
         if (end.Length != length)
@@ -272,7 +280,37 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         end.Rates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(end.Slot * length));
         ArrayPool<float>.Shared.Return(end.Rates);
         _phaseEndsReceived++;
-        TryFinishPhase();
+        TryUpdate();
+    }
+
+    /// <summary>
+    /// The update: first every neighbour gets this group's rates at the end of the phases the rule reads, then the
+    /// rule runs once the sources' have come. Exchanged here rather than at each phase's end, the large blocks
+    /// cross the network while the groups compute their updates instead of before the next phase's first step.
+    /// </summary>
+    private void BeginUpdate(ApplyRule apply)
+    {
+        if (apply.Minibatch != _minibatch)
+            throw new InvalidOperationException($"the update of minibatch {apply.Minibatch} arrived during minibatch {_minibatch}");
+        foreach (int slot in _sharedSlots)
+        {
+            var rates = _group.PhaseRatesOf(slot);
+            foreach (var target in _targets)
+                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, slot, CopyOf(rates), rates.Length));
+        }
+        _pendingUpdate = apply;
+        TryUpdate();
+    }
+
+    private void TryUpdate()
+    {
+        if (_pendingUpdate is not { } apply || _phaseEndsReceived < _sharedSlots.Count * _sources.Length)
+            return;
+        _pendingUpdate = null;
+        _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
+        if (!apply.IntoEstimate)
+            ParametersChanged();
+        _coordinator.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
     }
 
     /// <summary>
@@ -329,20 +367,14 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             FinishSteps();
     }
 
-    /// <summary>Keeps the phase's end state and sends it to the neighbours, whose learning rule needs it.</summary>
+    /// <summary>Keeps the phase's end state (for the update) and reports the phase to the coordinator.</summary>
     private void FinishSteps()
     {
         var phase = _phase!;
         _phaseStepsDone = true;
         _stallTimer?.Cancel();
         _group.EndPhase(phase.Slot);
-        if (_shareEndRates)
-        {
-            var rates = _group.PhaseRatesOf(phase.Slot);
-            foreach (var target in _targets)
-                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, phase.Slot, CopyOf(rates), rates.Length));
-        }
-        TryFinishPhase();
+        ReportPhase();
     }
 
     private bool AllSourcesAt(int step)
@@ -382,10 +414,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _messagesSent += _targets.Length;
     }
 
-    private void TryFinishPhase()
+    private void ReportPhase()
     {
-        if (!_phaseStepsDone || _phaseEndsReceived < (_shareEndRates ? _sources.Length : 0))
-            return;
         var phase = _phase!;
         var norms = _group.StepSquaredNorms.ToArray();
         foreach (float norm in norms)

@@ -18,8 +18,8 @@ public sealed record StartMinibatch(long Minibatch, int Rows, float[] InputRates
 /// <summary>
 /// Coordinator → group: relax. Sync: exactly <see cref="Phase.Steps"/> steps, then report. Async: step until told
 /// to <see cref="EndPhase"/>, at most <see cref="Phase.Steps"/> steps, reporting when locally settled.
-/// <paramref name="ShareEndRates"/>: the learning rule reads the sources' rates at this phase's end, so every group
-/// sends them to its neighbours (a <see cref="PhaseEndActivity"/>) and waits for theirs before it reports.
+/// <paramref name="ShareEndRates"/>: the learning rule reads the sources' rates at this phase's end, so when the
+/// update comes every group sends them to its neighbours (a <see cref="PhaseEndActivity"/>) and waits for theirs.
 /// Under the sync schedule the coordinator sends every phase of a minibatch (and the <see cref="ApplyRule"/>) at
 /// once; a group keeps each until it has reported the one before.
 /// </summary>
@@ -92,7 +92,8 @@ public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[
     float[]? FreeStates, GroupPhaseStatistics Statistics) : IEngineMessage;
 
 /// <summary>Coordinator → group: apply (or only estimate) the local rule.</summary>
-public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate) : IEngineMessage;
+/// <paramref name="Phases"/>: how many phases the minibatch has; the update waits until the group has reported them all.
+public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate, int Phases) : IEngineMessage;
 
 public sealed record RuleApplied(int Group, long Minibatch) : IEngineMessage;
 

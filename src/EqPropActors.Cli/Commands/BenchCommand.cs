@@ -146,7 +146,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         double flopsPerBatch = FlopModel.PerMinibatch(network, rows, plan);
 
         var warmUp = Stopwatch.StartNew();
-        while (warmUp.Elapsed.TotalSeconds < Math.Min(1, seconds / 3))
+        while (warmUp.Elapsed.TotalSeconds < Math.Max(1, seconds / 2)) // fresh worker processes need it: tiered JIT
             engine.Run(batch, plan, 0.5f, 1e-3f);
         long batches = 0, messages = 0, bytes = 0;
         var clock = Stopwatch.StartNew();
