@@ -29,7 +29,7 @@ public sealed class PlanSentAheadTests : TestKit
         actor.Tell(new StartMinibatch(1, 1, new float[16], [], null));
         actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 1, false), 0.5f, 1e-3f, ShareEndRates: false));
         actor.Tell(new StartPhase(1, 1, new Phase("nudged", PhaseSlot.Positive, 0.5f, 1, true), 0.5f, 1e-3f, ShareEndRates: false));
-        actor.Tell(new ApplyRule(1, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f), IntoEstimate: false, Phases: 2));
+        actor.Tell(new ApplyRule(1, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f), IntoEstimate: false, Phases: 2, Reply: true));
 
         // Without the output's synapses the hidden group can neither send a drive nor, above all, skip to the update.
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));

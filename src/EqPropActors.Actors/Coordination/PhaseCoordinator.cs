@@ -156,7 +156,8 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         return new StartPhase(_minibatch, stage, phase, run.Dt, run.Tolerance, shared);
     }
 
-    private ApplyRule ApplyOf(RunMinibatch run) => new(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly, run.Plan.Phases.Count);
+    private ApplyRule ApplyOf(RunMinibatch run) =>
+        new(_minibatch, run.Plan.Rule, run.Plan.Update == UpdateMode.EstimateOnly, run.Plan.Phases.Count, Reply: !SendsPlanAhead);
 
     private void TellGroups(object message)
     {
@@ -205,7 +206,8 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
                 System.Numerics.Tensors.TensorPrimitives.Add(_squaredSteps, _stepNormsByGroup[spec.Id], _squaredSteps);
             _convergence[_stage] = PhaseConvergence.FromSquaredSteps(phase.Name, _squaredSteps, run.Dt, run.Tolerance);
             bool updateNext = _stage + 1 == run.Plan.Phases.Count;
-            if (!updateNext || run.Plan.Update != UpdateMode.None)
+            // Sync: the groups run the update they were sent with the plan without being waited for (ApplyRule.Reply).
+            if (!updateNext || (run.Plan.Update != UpdateMode.None && !SendsPlanAhead))
             {
                 BeginStage(_stage + 1);
                 return;

@@ -101,6 +101,11 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
 
     private void Handle(object message)
     {
+        if (_pendingUpdate is not null && message is StartMinibatch or StartPhase or ApplyRule or LoadParameters or ExportParameters or FindDiverged)
+        {
+            Stash.Stash(); // after the update: nobody waits for it, so the next requests may already be here
+            return;
+        }
         switch (message)
         {
             case Wire wire:
@@ -215,7 +220,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _returnsFreeStates = start.LayerStates is not null;
         if (start.LayerStates is not null)
             _group.SetStatesFromLayer(start.LayerStates, _group.Network.LayerSizes[Spec.Layer]);
-        _group.PrepareConstantDrive();
         Stash.UnstashAll();
     }
 
@@ -235,6 +239,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         if (IsAsync)
             BeginAsyncPhase();
         SendRates(step: 0);
+        // Bias + clamped input, once per minibatch: computed while the step-0 activity is on its way, not before.
+        if (start.PhaseIndex == 0)
+            _group.PrepareConstantDrive();
         Stash.UnstashAll();
         if (IsAsync)
         {
@@ -310,7 +317,9 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
         if (!apply.IntoEstimate)
             ParametersChanged();
-        _coordinator.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
+        if (apply.Reply)
+            _coordinator.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
+        Stash.UnstashAll();
     }
 
     /// <summary>

@@ -93,7 +93,10 @@ public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[
 
 /// <summary>Coordinator → group: apply (or only estimate) the local rule.</summary>
 /// <paramref name="Phases"/>: how many phases the minibatch has; the update waits until the group has reported them all.
-public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate, int Phases) : IEngineMessage;
+/// <paramref name="Reply"/>: answer with <see cref="RuleApplied"/>. Under the sync schedule the coordinator does not
+/// wait: a group holds every later request (the next minibatch, parameter transfers) until its update is done, so the
+/// update overlaps the coordinator's round trip and the next minibatch's input on its way.
+public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate, int Phases, bool Reply) : IEngineMessage;
 
 public sealed record RuleApplied(int Group, long Minibatch) : IEngineMessage;
 

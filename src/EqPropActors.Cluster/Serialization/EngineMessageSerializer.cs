@@ -112,7 +112,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 break;
             case ApplyRule m:
                 w.Long(m.Minibatch); w.Bool(m.IntoEstimate);
-                w.Int((int)m.Rule.Rule); w.Float(m.Rule.SignedBeta); w.Bool(m.Rule.Centered); w.Float(m.Rule.Momentum); w.Float(m.Rule.LearningRateScale); w.Int(m.Phases);
+                w.Int((int)m.Rule.Rule); w.Float(m.Rule.SignedBeta); w.Bool(m.Rule.Centered); w.Float(m.Rule.Momentum); w.Float(m.Rule.LearningRateScale); w.Int(m.Phases); w.Bool(m.Reply);
                 break;
             case RuleApplied m:
                 w.Int(m.Group); w.Long(m.Minibatch);
@@ -242,7 +242,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
     {
         var (minibatch, intoEstimate) = (r.Long(), r.Bool());
         var rule = new RuleApplication(r.Enum<LearningRule>(), r.Float(), r.Bool(), r.Float(), r.Float());
-        return new ApplyRule(minibatch, rule, intoEstimate, r.Int());
+        return new ApplyRule(minibatch, rule, intoEstimate, r.Int(), r.Bool());
     }
 
     private CreateGroup ReadCreateGroup(WireReader r)
