@@ -6,6 +6,7 @@ using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Schedules;
 using EqPropActors.Cluster.Hosting;
 using ClusterSettings = EqPropActors.Cluster.Hosting.ClusterSettings;
+using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Messages;
 using EqPropActors.Cluster.Serialization;
 using EqPropActors.Core;
@@ -211,6 +212,9 @@ public sealed class ClusterEngine : IEngine
             if (worker.Description.ProtocolVersion != EngineMessageSerializer.ProtocolVersion)
                 throw new ConfigurationException($"worker {worker.Name} speaks wire protocol {worker.Description.ProtocolVersion}, this coordinator " +
                     $"{EngineMessageSerializer.ProtocolVersion}: run the same EqPropActors build on every node");
+        var links = ActivityLinks.For(_node.System);
+        foreach (var worker in workers) // the wiring tells each group how to reach its neighbours' nodes
+            links.Register(worker.Address, _settings.ActivityLinks ? worker.Description.LinkEndpoint : "");
         return workers;
     }
 

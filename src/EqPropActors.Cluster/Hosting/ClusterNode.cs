@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Event;
 using EqPropActors.Actors;
 using EqPropActors.Actors.Groups;
+using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Messages;
 using EqPropActors.Cluster.Serialization;
 using EqPropActors.Core;
@@ -31,7 +32,11 @@ public sealed class ClusterNode : IDisposable
         Name = settings.NodeName.Length > 0 ? settings.NodeName : $"{Cluster.SelfAddress.Host}:{Cluster.SelfAddress.Port}";
         system.ActorOf(GroupHost.Props(ActorEngine.GroupDispatcher), GroupHost.Name);
         long frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
-        var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount);
+        // Step messages between nodes take a direct link unless turned off, or unless TLS is on: links are plain TCP.
+        var links = ActivityLinks.For(system);
+        if (settings.ActivityLinks && !TlsSettings.FromConfig(system.Settings.Config, source).Enabled)
+            links.Listen(Cluster.SelfAddress.Host!);
+        var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount, links.Endpoint);
         system.ActorOf(Props.Create(() => new NodeInfoActor(description)), InfoName);
     }
 

@@ -8,10 +8,10 @@ public enum PlacementKind { RoundRobin, Explicit }
 
 /// <summary>The <c>eqprop.cluster</c> section of a node's configuration (see cluster-config/cluster-defaults.conf).</summary>
 public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, PlacementKind Placement,
-    IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout)
+    IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout, bool ActivityLinks = true)
 {
     private static readonly string[] KnownKeys =
-        ["expected-workers", "join-timeout", "placement", "explicit-placement", "node-name", "snapshot-every", "message-timeout"];
+        ["expected-workers", "join-timeout", "placement", "explicit-placement", "node-name", "snapshot-every", "message-timeout", "activity-links"];
 
     public static ClusterSettings FromConfig(Config config, string source)
     {
@@ -39,7 +39,18 @@ public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, 
             foreach (var (group, value) in map.AsEnumerable())
                 explicitPlacement[group] = value.GetString();
         return new ClusterSettings(workers, Duration(section, "join-timeout", source), placement, explicitPlacement,
-            section.GetString("node-name", ""), snapshotEvery, Duration(section, "message-timeout", source));
+            section.GetString("node-name", ""), snapshotEvery, Duration(section, "message-timeout", source), Switch(section, "activity-links", source));
+    }
+
+    private static bool Switch(Config section, string key, string source)
+    {
+        string text = section.GetString(key, "on");
+        return text switch
+        {
+            "on" or "true" => true,
+            "off" or "false" => false,
+            _ => throw new ConfigurationException($"{source}: eqprop.cluster.{key} is '{text}'; expected on or off"),
+        };
     }
 
     private static TimeSpan Duration(Config section, string key, string source)

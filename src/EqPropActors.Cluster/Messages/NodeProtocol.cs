@@ -10,6 +10,7 @@ public sealed record DescribeHost : IEngineMessage
 
 /// <summary>
 /// A worker's answer: its name (for explicit placement), the largest frame its transport accepts, the wire protocol
-/// it speaks (nodes of different builds must not exchange messages) and its cores.
+/// it speaks (nodes of different builds must not exchange messages), its cores, and where its activity link server
+/// listens ("host:port"; "" when it has none, see <see cref="Links.ActivityLinks"/>).
 /// </summary>
-public sealed record HostDescription(string NodeName, long MaximumFrameBytes, int ProtocolVersion, int Cores) : IEngineMessage;
+public sealed record HostDescription(string NodeName, long MaximumFrameBytes, int ProtocolVersion, int Cores, string LinkEndpoint = "") : IEngineMessage;

@@ -4,6 +4,7 @@ using Akka.Serialization;
 using EqPropActors.Actors.Coordination;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
+using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Messages;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
@@ -20,7 +21,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 2;
+    public const int ProtocolVersion = 3;
 
     public const int SerializerId = 4711;
 
@@ -139,9 +140,14 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Int(m.Group);
                 break;
             case Wire m:
+                // Each group with the link endpoint of its node, if it has one: the receiving group's node sends
+                // step messages to it over that link (Links.ActivityLinks).
                 w.Int(m.GroupsById.Length);
                 foreach (var actor in m.GroupsById)
+                {
                     w.ActorRef(actor);
+                    w.String(actor is null ? "" : ActivityLinks.For(system).EndpointOf(actor.Path.Address));
+                }
                 break;
             case CreateGroup { Setup: var setup }:
                 w.Ints(setup.Network.LayerSizes); w.Int((int)setup.Network.Activation); w.Int((int)setup.Network.Form); w.Int(setup.Network.GroupsPerHiddenLayer);
@@ -158,7 +164,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             case DescribeHost:
                 break;
             case HostDescription m:
-                w.String(m.NodeName); w.Long(m.MaximumFrameBytes); w.Int(m.ProtocolVersion); w.Int(m.Cores);
+                w.String(m.NodeName); w.Long(m.MaximumFrameBytes); w.Int(m.ProtocolVersion); w.Int(m.Cores); w.String(m.LinkEndpoint);
                 break;
             default:
                 throw Refused(o);
@@ -191,12 +197,12 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "fdiv" => new FindDiverged(r.Float()),
             "divr" => new DivergenceReport(r.Int(), r.NullableString()),
             "done" => new Done(r.Int()),
-            "wire" => new Wire(Enumerable.Range(0, CheckedCount(r.Int(), r, manifest)).Select(_ => r.ActorRef(system)).ToArray()),
+            "wire" => new Wire(Enumerable.Range(0, CheckedCount(r.Int(), r, manifest)).Select(_ => ReadLinkedGroup(r)).ToArray()),
             "cgrp" => ReadCreateGroup(r),
             "gcre" => new GroupCreated(r.Int(), r.ActorRef(system) ?? throw new SerializationException("a GroupCreated without an actor")),
             "retire" => new RetireGroups(r.Int()),
             "dhost" => DescribeHost.Instance,
-            "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int()),
+            "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int(), r.String()),
             _ => throw new SerializationException($"refused a message with manifest '{manifest}': not a registered EqPropActors message"),
         };
         r.End();
@@ -243,6 +249,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         var (minibatch, intoEstimate) = (r.Long(), r.Bool());
         var rule = new RuleApplication(r.Enum<LearningRule>(), r.Float(), r.Bool(), r.Float(), r.Float());
         return new ApplyRule(minibatch, rule, intoEstimate, r.Int(), r.Bool());
+    }
+
+    private IActorRef? ReadLinkedGroup(WireReader r)
+    {
+        var actor = r.ActorRef(system);
+        string endpoint = r.String();
+        return actor is null ? null : ActivityLinks.For(system).Route(actor, endpoint);
     }
 
     private CreateGroup ReadCreateGroup(WireReader r)
