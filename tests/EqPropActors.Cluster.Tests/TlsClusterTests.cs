@@ -39,6 +39,8 @@ public sealed class TlsClusterTests : IDisposable
             var errors = CollectErrors(node.System);
             node.WaitUntilUp(TimeSpan.FromSeconds(20));
             Assert.Equal("akka.ssl.tcp", node.Cluster.SelfAddress.Protocol);
+            // Activity links are plain TCP: with TLS on, every message keeps to the authenticated transport.
+            Assert.Equal("", Links.ActivityLinks.For(node.System).Endpoint);
 
             good = new LocalWorkers(Eqprop, WorkerConfig(_certs.Worker, _certs.Ca), seed, 1, TimeSpan.FromSeconds(40));
             var goodAddress = WaitForWorker(node, TimeSpan.FromSeconds(10), good);
