@@ -72,6 +72,19 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public void AnActivityLinkPortInUseIsNamed()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var config = ClusterNodeConfig.Compose(Parse($"eqprop.cluster.activity-link-port = {port}"), "my.conf", NodeRole.Worker, port: 0);
+        var error = Assert.Throws<ConfigurationException>(() => ClusterNode.Start(config, "my.conf").Dispose());
+        Assert.Contains("my.conf", error.Message);
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.Contains("eqprop.cluster.activity-link-port", error.Message);
+    }
+
+    [Fact]
     public void AnUnreachableSeedNodeIsNamedAfterTheJoinTimeout()
     {
         int closed = LocalWorkers.FreePort(); // nothing listens there

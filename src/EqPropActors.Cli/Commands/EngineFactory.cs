@@ -13,7 +13,7 @@ public static class EngineFactory
 {
     public static ScheduleSettings ScheduleOf(TrainingConfig config) => new(
         config.ActorSchedule == "async" ? ScheduleKind.Async : ScheduleKind.Sync,
-        config.DelaySteps, config.Jitter, config.RateSpread, config.SendThreshold, config.Seed);
+        config.DelaySteps, config.Jitter, config.RateSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive);
 
     private static int MaxRows(TrainingConfig config) => Math.Max(config.BatchSize, config.EvaluationBatchSize);
 

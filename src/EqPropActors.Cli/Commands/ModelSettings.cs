@@ -129,6 +129,7 @@ public class ModelSettings : NetworkSettings
             Jitter = Jitter,
             RateSpread = RateSpread,
             SendThreshold = SendThreshold,
+            DelegateDrive = !NoDriveDelegation,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),
             ClusterConfig = ClusterConfig,
         };

@@ -47,6 +47,10 @@ public class NetworkSettings : CommandSettings
     [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
     public float SendThreshold { get; init; }
 
+    [CommandOption("--no-drive-delegation")]
+    [Description("Sync actor and cluster engines: every step message carries the sender's rates. By default a group whose only source is one wider group (the output of 784-500-10) gets its drive from that source instead: the same numbers, far fewer bytes")]
+    public bool NoDriveDelegation { get; init; }
+
     [CommandOption("--engine <ENGINE>")]
     [Description("batch: the synchronous vectorized baseline (default); actors: one Akka.NET actor per neuron group (--schedule sync reproduces batch bit for bit); cluster: the group actors on the workers of an Akka.Cluster (needs --cluster-config)")]
     public string Engine { get; init; } = "batch";
@@ -58,7 +62,7 @@ public class NetworkSettings : CommandSettings
     /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
-        DelaySteps, Jitter, RateSpread, SendThreshold, seed);
+        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation);
 
     public Activation ParseActivation() =>
         ModelSettings.ParseChoice(Activation, "--activation", ("hard-sigmoid", Core.Network.Activation.HardSigmoid), ("logistic", Core.Network.Activation.Logistic));

@@ -35,7 +35,19 @@ public sealed class ClusterNode : IDisposable
         // Step messages between nodes take a direct link unless turned off, or unless TLS is on: links are plain TCP.
         var links = ActivityLinks.For(system);
         if (settings.ActivityLinks && !TlsSettings.FromConfig(system.Settings.Config, source).Enabled)
-            links.Listen(Cluster.SelfAddress.Host!);
+        {
+            try
+            {
+                string bind = system.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "");
+                links.Listen(bind.Length > 0 ? bind : Cluster.SelfAddress.Host!, Cluster.SelfAddress.Host!, settings.ActivityLinkPort);
+            }
+            catch (SocketException e)
+            {
+                system.Terminate().Wait(TimeSpan.FromSeconds(10));
+                throw new ConfigurationException($"{source}: the activity link server could not listen on {Cluster.SelfAddress.Host}:{settings.ActivityLinkPort} " +
+                    $"({e.Message}): choose another eqprop.cluster.activity-link-port (0: any free one), or stop what uses it");
+            }
+        }
         var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount, links.Endpoint);
         system.ActorOf(Props.Create(() => new NodeInfoActor(description)), InfoName);
     }

@@ -8,10 +8,10 @@ public enum PlacementKind { RoundRobin, Explicit }
 
 /// <summary>The <c>eqprop.cluster</c> section of a node's configuration (see cluster-config/cluster-defaults.conf).</summary>
 public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, PlacementKind Placement,
-    IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout, bool ActivityLinks = true)
+    IReadOnlyDictionary<string, string> ExplicitPlacement, string NodeName, int SnapshotEvery, TimeSpan MessageTimeout, bool ActivityLinks = true, int ActivityLinkPort = 0)
 {
     private static readonly string[] KnownKeys =
-        ["expected-workers", "join-timeout", "placement", "explicit-placement", "node-name", "snapshot-every", "message-timeout", "activity-links"];
+        ["expected-workers", "join-timeout", "placement", "explicit-placement", "node-name", "snapshot-every", "message-timeout", "activity-links", "activity-link-port"];
 
     public static ClusterSettings FromConfig(Config config, string source)
     {
@@ -39,7 +39,14 @@ public sealed record ClusterSettings(int ExpectedWorkers, TimeSpan JoinTimeout, 
             foreach (var (group, value) in map.AsEnumerable())
                 explicitPlacement[group] = value.GetString();
         return new ClusterSettings(workers, Duration(section, "join-timeout", source), placement, explicitPlacement,
-            section.GetString("node-name", ""), snapshotEvery, Duration(section, "message-timeout", source), Switch(section, "activity-links", source));
+            section.GetString("node-name", ""), snapshotEvery, Duration(section, "message-timeout", source), Switch(section, "activity-links", source),
+            Port(section, "activity-link-port", source));
+    }
+
+    private static int Port(Config section, string key, string source)
+    {
+        int port = section.GetInt(key, 0);
+        return port is >= 0 and <= 65535 ? port : throw new ConfigurationException($"{source}: eqprop.cluster.{key} must be a TCP port (0: any free one), got {port}");
     }
 
     private static bool Switch(Config section, string key, string source)

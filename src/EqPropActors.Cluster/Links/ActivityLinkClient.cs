@@ -52,7 +52,8 @@ internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endp
     private Socket Connect()
     {
         int colon = endpoint.LastIndexOf(':');
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // A peer that stops reading must not block the sending group for ever: the send fails, and so the group.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = 30_000 };
         try
         {
             socket.Connect(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));

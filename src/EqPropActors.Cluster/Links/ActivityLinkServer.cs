@@ -27,15 +27,15 @@ internal sealed class ActivityLinkServer : IDisposable
     private readonly List<Socket> _connections = [];
     private volatile bool _disposed;
 
-    public ActivityLinkServer(ExtendedActorSystem system, string host)
+    public ActivityLinkServer(ExtendedActorSystem system, string bindHost, string publicHost, int port)
     {
         _system = system;
         _serializer = new EngineMessageSerializer(system);
         _maxPayload = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
-        var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First();
-        _listener = new TcpListener(address, 0);
+        var address = IPAddress.TryParse(bindHost, out var ip) ? ip : Dns.GetHostAddresses(bindHost).First();
+        _listener = new TcpListener(address, port);
         _listener.Start();
-        Endpoint = $"{host}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        Endpoint = $"{publicHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
         new Thread(Accept) { IsBackground = true, Name = "eqprop-link-accept" }.Start();
     }
 

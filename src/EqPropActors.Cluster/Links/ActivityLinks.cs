@@ -33,11 +33,14 @@ public sealed class ActivityLinks : IExtension, IDisposable
     /// <summary>Where other nodes reach this node's link server ("host:port"), or "" when links are off here.</summary>
     public string Endpoint => _server?.Endpoint ?? "";
 
-    /// <summary>Starts this node's link server on <paramref name="host"/> (port chosen by the system).</summary>
-    public void Listen(string host)
+    /// <summary>
+    /// Starts this node's link server on <paramref name="bindHost"/> and <paramref name="port"/> (0: any free one);
+    /// other nodes are told to connect to <paramref name="publicHost"/> (as with Akka's hostname and public-hostname).
+    /// </summary>
+    public void Listen(string bindHost, string publicHost, int port)
     {
         lock (_clients)
-            _server ??= new ActivityLinkServer(_system, host);
+            _server ??= new ActivityLinkServer(_system, bindHost, publicHost, port);
     }
 
     /// <summary>Coordinator: the link endpoint of a worker node ("" for none), as the worker described itself.</summary>

@@ -57,6 +57,10 @@ public sealed record TrainingConfig
     public double RateSpread { get; init; }
     public float SendThreshold { get; init; }
 
+    /// <summary>Sync actor schedules: a group whose only source is one wider group gets its drive from that source
+    /// (same numbers, fewer bytes per step); false: every step message carries the sender's rates.</summary>
+    public bool DelegateDrive { get; init; } = true;
+
     /// <summary>Cores the batch engine uses for its large products (1 or 2); results are identical either way.</summary>
     public int Threads { get; init; } = 1;
 
