@@ -25,9 +25,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private readonly int[,] _inboxStep;             // step held in each inbox slot, −1 when empty
     private readonly bool[,] _inboxPooled;          // the slot's array is ours to return to the pool
     private readonly GroupSpec[] _targetSpecs;      // groups that receive this group's activity
-    private readonly DelegatedDrive?[] _drivesOfTargets; // per target: its drive, when this group computes it
-    private readonly bool _drivenBySource;          // this group's drive comes from its only source
-    private long _parameterVersion;                 // loads and updates so far: equal in every group between minibatches
     private IActorRef[] _targets = [];
     private IActorRef?[] _sourceActors = [];
     private readonly TimeSpan _stallTimeout;
@@ -41,9 +38,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     private int _step;
     private bool _phaseStepsDone;
     private bool _phaseInProgress;     // started and not yet reported: later phases and the update wait in the stash
-    private readonly List<int> _sharedSlots = []; // phases of this minibatch whose end rates the update reads
-    private int _phaseEndsReceived;    // of this minibatch, from all sources
-    private ApplyRule? _pendingUpdate; // waits for the sources' end-of-phase rates
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
 
     private readonly ScheduleSettings _schedule;
@@ -172,38 +166,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         }
     }
 
-    private void ParametersChanged()
-    {
-        _parameterVersion++;
-        SendDriveWeights();
-    }
-
-    /// <summary>A group driven by its source keeps that source's copy of its synapses current (once wired).</summary>
-    private void SendDriveWeights()
-    {
-        if (!_drivenBySource || _sourceActors.Length == 0)
-            return;
-        var block = _sources[0];
-        _sourceActors[0]!.Tell(new DriveWeights(Spec.Id, _parameterVersion, (float[])block.Weights.Clone(), (float[])_group.Bias.Clone()));
-    }
-
-    private void TakeDriveWeights(DriveWeights weights)
-    {
-        var drive = _drivesOfTargets.FirstOrDefault(d => d?.Receiver.Id == weights.Receiver)
-            ?? throw new InvalidOperationException($"synapses of group {weights.Receiver}, whose drive {Spec.Name} does not compute");
-        drive.Update(weights.Version, weights.Weights, weights.Bias);
-        Stash.UnstashAll(); // a phase may be waiting for them
-    }
-
-    /// <summary>A phase starts only with the receivers' synapses of this group's own parameter version.</summary>
-    private bool HoldsCurrentDriveWeights()
-    {
-        foreach (var drive in _drivesOfTargets)
-            if (drive is not null && drive.Version != _parameterVersion)
-                return false;
-        return true;
-    }
-
     private void BeginMinibatch(StartMinibatch start)
     {
         _minibatch = start.Minibatch;
@@ -268,58 +230,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         _inboxPooled[source, parity] = activity.Pooled;
         _inboxStep[source, parity] = activity.Step;
         Advance();
-    }
-
-    /// <summary>A source's end-of-phase rates, for the update: any phase of this minibatch (the source may be ahead).</summary>
-    private void Receive(PhaseEndActivity end)
-    {
-        if (end.Minibatch > _minibatch)
-        {
-            Stash.Stash();
-            return;
-        }
-        if (end.Minibatch < _minibatch)
-            throw new InvalidOperationException($"phase-end rates of minibatch {end.Minibatch} during minibatch {_minibatch}");
-        var block = _sources[SourceIndex(end.Source)];
-        int length = _group.Rows * block.Source.PaddedSize;
-        if (end.Length != length)
-            throw new InvalidOperationException($"phase-end activity of {length} values expected from {block.Source.Name}, got {end.Length}");
-        end.Rates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(end.Slot * length));
-        ArrayPool<float>.Shared.Return(end.Rates);
-        _phaseEndsReceived++;
-        TryUpdate();
-    }
-
-    /// <summary>
-    /// The update: first every neighbour gets this group's rates at the end of the phases the rule reads, then the
-    /// rule runs once the sources' have come. Exchanged here rather than at each phase's end, the large blocks
-    /// cross the network while the groups compute their updates instead of before the next phase's first step.
-    /// </summary>
-    private void BeginUpdate(ApplyRule apply)
-    {
-        if (apply.Minibatch != _minibatch)
-            throw new InvalidOperationException($"the update of minibatch {apply.Minibatch} arrived during minibatch {_minibatch}");
-        foreach (int slot in _sharedSlots)
-        {
-            var rates = _group.PhaseRatesOf(slot);
-            foreach (var target in _targets)
-                target.Tell(new PhaseEndActivity(Spec.Id, _minibatch, _phaseIndex, slot, CopyOf(rates), rates.Length));
-        }
-        _pendingUpdate = apply;
-        TryUpdate();
-    }
-
-    private void TryUpdate()
-    {
-        if (_pendingUpdate is not { } apply || _phaseEndsReceived < _sharedSlots.Count * _sources.Length)
-            return;
-        _pendingUpdate = null;
-        _group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
-        if (!apply.IntoEstimate)
-            ParametersChanged();
-        if (apply.Reply)
-            _coordinator.Tell(new RuleApplied(Spec.Id, apply.Minibatch));
-        Stash.UnstashAll();
     }
 
     /// <summary>
