@@ -57,6 +57,20 @@ public sealed class SyncScheduleEquivalenceTests
         Assert.Equal(plain * (24 + 40 + 6 + 6), delegatedBytes * (24 + 40 + 6 + 40));
     }
 
+    /// <summary>
+    /// The coordinator starts the next minibatch while the groups may still be applying the last one's update, which
+    /// reads the clamped input: with a large first layer (a slow update) and new inputs every minibatch, the update
+    /// must still see its own minibatch's input.
+    /// </summary>
+    [Fact]
+    public void TheUpdateReadsItsOwnMinibatchsInputWhileTheNextOneStarts()
+    {
+        var fixture = new EngineFixture([784, 300, 10], rows: 50, batches: 6);
+        var (batchWeights, _) = Train(fixture, EngineFixture.Batch, LearningRule.Vf, centered: false, momentum: 0f, rows: 50);
+        var (actorWeights, _) = Train(fixture, EngineFixture.Actors, LearningRule.Vf, centered: false, momentum: 0f, rows: 50);
+        Assert.True(batchWeights.BitwiseEquals(actorWeights, out string? difference), $"first difference at {difference}");
+    }
+
     [Fact]
     public void PersistentParticlesAndEstimatesAgreeWithTheBatchEngine()
     {
@@ -81,9 +95,9 @@ public sealed class SyncScheduleEquivalenceTests
     }
 
     private static (ParameterSet Weights, List<MinibatchReport> Reports) Train(EngineFixture fixture,
-        Func<NetworkSpec, int, float[], IEngine> create, LearningRule rule, bool centered, float momentum)
+        Func<NetworkSpec, int, float[], IEngine> create, LearningRule rule, bool centered, float momentum, int rows = 8)
     {
-        using var engine = create(fixture.Network, 8, fixture.LearningRates);
+        using var engine = create(fixture.Network, rows, fixture.LearningRates);
         engine.LoadParameters(fixture.Weights, null);
         var reports = new List<MinibatchReport>();
         for (int epoch = 0; epoch < 2; epoch++)

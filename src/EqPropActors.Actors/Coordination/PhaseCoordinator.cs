@@ -21,7 +21,10 @@ namespace EqPropActors.Actors.Coordination;
 public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
 {
     private readonly NetworkSpec _network;
-    private readonly NeuronGroup _input;
+    // ρ(x) of the clamped input, alternating between minibatches: in process the groups read this very array, and
+    // under the sync schedule a group may still be applying minibatch m's update (which reads it) while the
+    // coordinator starts m + 1. It starts m + 2 only when every group has begun m + 1, hence finished m.
+    private readonly NeuronGroup[] _inputs;
     private readonly IActorRef?[] _groups;
     private readonly int _freeGroupCount;
     private readonly TimeSpan _timeout;
@@ -49,7 +52,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         _network = network;
         _schedule = schedule;
         _timeout = timeout;
-        _input = new NeuronGroup(network, network.GroupsOf(0)[0], maxRows, learningRates);
+        _inputs = [.. Enumerable.Range(0, 2).Select(_ => new NeuronGroup(network, network.GroupsOf(0)[0], maxRows, learningRates))];
         _groups = new IActorRef?[network.Groups.Count];
         _stepNormsByGroup = new float[]?[network.Groups.Count];
         _freeGroupCount = network.FreeGroups.Count();
@@ -107,14 +110,15 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         }
         (_run, _requester, _minibatch) = (run, Sender, _minibatch + 1);
         var batch = run.Batch;
-        _input.BeginMinibatch(batch.Rows, batch.Inputs);
+        var input = _inputs[_minibatch & 1];
+        input.BeginMinibatch(batch.Rows, batch.Inputs);
         _convergence = new PhaseConvergence[run.Plan.Phases.Count];
         _squaredSteps = new float[batch.Rows];
         _freeOutputs = null;
         _statistics = EngineStatistics.None;
         foreach (var spec in _network.FreeGroups)
             _groups[spec.Id]!.Tell(new StartMinibatch(_minibatch, batch.Rows,
-                spec.Layer == 1 ? _input.Rates : [],
+                spec.Layer == 1 ? input.Rates : [],
                 spec.Layer == _network.OutputLayer ? batch.Targets : [],
                 batch.Particles?[spec.Layer]));
         if (SendsPlanAhead)

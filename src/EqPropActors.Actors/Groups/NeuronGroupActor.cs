@@ -309,7 +309,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     /// Sends this group's rates of step <paramref name="step"/>. Under the synchronous schedule the buffer itself is
     /// sent, without a copy: the group overwrites it only when computing step + 2, which needs every neighbour's
     /// step + 1 activity, and a neighbour sends that only after its own step with these rates (neighbours are
-    /// mutual: every group a group sends to also sends to it). A delegated drive is double-buffered by step for the
+    /// mutual: every group a group sends to also sends to it). A delegated drive alternates between two buffers for the
     /// same reason. Asynchronous groups send pooled copies.
     /// </summary>
     private void SendRates(int step)
@@ -319,8 +319,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
         {
             if (_drivesOfTargets[i] is { } drive)
             {
-                // The target's drive instead of these rates (sync only; double-buffered by step like the rates).
-                _targets[i].Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, drive.Compute(_group.Rates, _group.Rows, step),
+                // The target's drive instead of these rates (sync only; two alternating buffers, like the rates).
+                _targets[i].Tell(new Activity(Spec.Id, _minibatch, _phaseIndex, step, drive.Compute(_group.Rates, _group.Rows),
                     _group.Rows * drive.Receiver.PaddedSize));
                 _bytesSent += (long)_group.Rows * drive.Receiver.Size * sizeof(float);
                 continue;

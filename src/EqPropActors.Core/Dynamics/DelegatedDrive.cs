@@ -25,6 +25,7 @@ public sealed class DelegatedDrive
     private readonly float[][] _drives = new float[2][];
     private readonly ProductScheduler _products;
     private readonly int _maxRows;
+    private int _next;
 
     public DelegatedDrive(GroupSpec source, GroupSpec receiver, int maxRows, ProductScheduler? products = null)
     {
@@ -77,12 +78,14 @@ public sealed class DelegatedDrive
 
     /// <summary>
     /// bias + ρ(source)·W for <paramref name="rows"/> rows of <paramref name="sourceRates"/> ([rows × source's padded
-    /// size]), into one of two buffers chosen by the step's parity: a receiver may still read the previous step's.
+    /// size]), into the other of two buffers than the last call: the receiver may still be reading the previous
+    /// drive (also across a phase boundary, so the alternation does not follow the step number).
     /// </summary>
-    public float[] Compute(float[] sourceRates, int rows, int step)
+    public float[] Compute(float[] sourceRates, int rows)
     {
         int stride = Receiver.PaddedSize;
-        var drive = _drives[step & 1];
+        var drive = _drives[_next];
+        _next ^= 1;
         _products.MultiplyAdd(sourceRates, 0, Source.PaddedSize, _weights, stride, _constant, stride, drive, stride, rows, Source.Size, stride);
         return drive;
     }
