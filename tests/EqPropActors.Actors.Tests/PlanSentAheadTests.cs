@@ -50,24 +50,4 @@ public sealed class PlanSentAheadTests : TestKit
         Assert.Equal(1, ExpectMsg<PhaseDone>().PhaseIndex);
         ExpectMsg<RuleApplied>();
     }
-
-    /// <summary>In a cluster the minibatch's start (with its input block) takes the activity link and the phases
-    /// Akka.Remote: a phase may come first, and must wait for its minibatch instead of failing the run.</summary>
-    [Fact]
-    public void APhaseThatOvertakesItsMinibatchWaitsForIt()
-    {
-        var network = new NetworkSpec([4, 3, 2]);
-        var hidden = new NeuronGroup(network, network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
-        actor.Tell(new Wire([null, actor, TestActor]));
-        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 1, false), 0.5f, 1e-3f, ShareEndRates: false));
-        actor.Tell(new ApplyRule(1, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f), IntoEstimate: false, Phases: 1, Reply: true));
-        ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // neither a failure nor a step before the minibatch has begun
-
-        actor.Tell(new StartMinibatch(1, 1, new float[16], [], null));
-        ExpectMsg<Activity>(a => a.Minibatch == 1 && a.PhaseIndex == 0 && a.Step == 0);
-        actor.Tell(new Activity(2, 1, 0, 0, new float[16], 16));
-        Assert.Equal(0, ExpectMsg<PhaseDone>().PhaseIndex);
-        ExpectMsg<RuleApplied>();
-    }
 }
