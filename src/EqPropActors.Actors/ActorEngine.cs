@@ -35,7 +35,7 @@ public sealed class ActorEngine : IEngine
     /// <paramref name="hostOf"/> names (a local host when null), which may be on other nodes of a cluster.
     /// </summary>
     public ActorEngine(ActorSystem system, bool ownsSystem, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates,
-        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, int generation, Func<IActorRef, IActorRef>? startRoute = null)
+        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, int generation)
     {
         Schedule = schedule ?? ScheduleSettings.Synchronous;
         Schedule.Validate();
@@ -58,7 +58,7 @@ public sealed class ActorEngine : IEngine
                 learningRates.ToArray(), Schedule, _coordinator, generation, StallTimeout: _timeout / 3))).ToArray();
             foreach (var group in created)
                 groups[group.Group] = group.Actor;
-            Ask<Done>(new AttachGroups(groups, startRoute is null ? null : groups.Select(g => g is null ? null : startRoute(g)).ToArray()), "wiring the groups");
+            Ask<Done>(new AttachGroups(groups), "wiring the groups");
         }
         catch
         {

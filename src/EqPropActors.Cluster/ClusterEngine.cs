@@ -174,9 +174,8 @@ public sealed class ClusterEngine : IEngine
         int generation = _generation;
         foreach (var host in hosts.Values)
             host.Tell(new Actors.Messages.RetireGroups(generation));
-        var links = ActivityLinks.For(_node.System);
         _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _settings.MessageTimeout,
-            spec => hosts[_placement[spec.Id]], generation, group => links.Route(group, links.EndpointOf(group.Path.Address)));
+            spec => hosts[_placement[spec.Id]], generation);
         _notice("placement: " + string.Join(", ", Placement.Select(p => $"{p.Key} → {p.Value}")));
         _generation = generation + 1;
     }

@@ -59,12 +59,11 @@ public sealed class ActivityLinkTests
         // A well-formed activity, so that only the target can be what is refused.
         var payload = new EngineMessageSerializer((Akka.Actor.ExtendedActorSystem)cluster.Coordinator.System)
             .ToBinary(new Activity(1, 0, 0, 0, new float[16], 16));
-        var frame = new byte[9 + path.Length + payload.Length];
+        var frame = new byte[8 + path.Length + payload.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, path.Length);
         path.CopyTo(frame, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4 + path.Length), payload.Length + 1);
-        frame[8 + path.Length] = 0; // an activity
-        payload.CopyTo(frame, 9 + path.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4 + path.Length), payload.Length);
+        payload.CopyTo(frame, 8 + path.Length);
         socket.Send(frame);
         Assert.True(IsClosedByPeer(socket), "the link server delivered to an actor that is not a group");
     }

@@ -11,9 +11,7 @@ public sealed record RunMinibatch(Minibatch Batch, MinibatchPlan Plan, float Dt,
 
 /// <summary>Engine → coordinator, once: the group actors (indexed by group id, null for the input) it runs; the
 /// coordinator wires them to each other and watches them. Reply: <see cref="Done"/>.</summary>
-/// <paramref name="StartRoutes"/>: where to send each group's <see cref="StartMinibatch"/> when not to the group's
-/// reference itself (the cluster's activity links carry the large input block); null: the references.
-public sealed record AttachGroups(IActorRef?[] GroupsById, IActorRef?[]? StartRoutes = null) : IEngineMessage;
+public sealed record AttachGroups(IActorRef?[] GroupsById) : IEngineMessage;
 
 /// <summary>Engine → coordinator: hand every group its slice of these parameters. Reply: the groups' <see cref="Done"/>s.</summary>
 public sealed record LoadAll(ParameterSet Weights, ParameterSet? Velocity) : IEngineMessage;

@@ -26,7 +26,6 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
     // coordinator starts m + 1. It starts m + 2 only when every group has begun m + 1, hence finished m.
     private readonly NeuronGroup[] _inputs;
     private readonly IActorRef?[] _groups;
-    private IActorRef?[] _startRoutes = [];
     private readonly int _freeGroupCount;
     private readonly TimeSpan _timeout;
     private readonly HashSet<int> _waitingFor = [];
@@ -86,7 +85,6 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
             _groups[spec.Id] = attach.GroupsById[spec.Id] ?? throw new ArgumentException($"no actor for group {spec.Name}");
             Context.Watch(_groups[spec.Id]);
         }
-        _startRoutes = attach.StartRoutes ?? _groups;
         foreach (var group in FreeGroupActors)
             group.Tell(new Wire(_groups));
         Sender.Tell(new Done(-1));
@@ -119,7 +117,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         _freeOutputs = null;
         _statistics = EngineStatistics.None;
         foreach (var spec in _network.FreeGroups)
-            _startRoutes[spec.Id]!.Tell(new StartMinibatch(_minibatch, batch.Rows,
+            _groups[spec.Id]!.Tell(new StartMinibatch(_minibatch, batch.Rows,
                 spec.Layer == 1 ? input.Rates : [],
                 spec.Layer == _network.OutputLayer ? batch.Targets : [],
                 batch.Particles?[spec.Layer]));

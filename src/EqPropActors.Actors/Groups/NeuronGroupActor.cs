@@ -113,12 +113,6 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             case StartMinibatch start:
                 BeginMinibatch(start);
                 break;
-            case StartPhase start when start.Minibatch > _minibatch: // its StartMinibatch took another way and is late
-                Stash.Stash();
-                break;
-            case ApplyRule apply when apply.Minibatch > _minibatch:
-                Stash.Stash();
-                break;
             case StartPhase start when start.Minibatch == _minibatch && (_phaseInProgress || start.PhaseIndex > _phaseIndex + 1 || !HoldsCurrentDriveWeights()):
                 Stash.Stash();
                 break;

@@ -10,8 +10,7 @@ namespace EqPropActors.Cluster.Links;
 /// <summary>
 /// This node's end of the link to one other node: frames written on the sending group's thread, under a lock
 /// (several groups of this node may send to that node). Frame: target path length and UTF-8 path, payload length
-/// and payload (an <see cref="Activity"/> or a <see cref="StartMinibatch"/> in the engine's wire encoding, after one
-/// byte saying which), lengths as little-endian int32.
+/// and payload (an <see cref="Activity"/> in the engine's wire encoding), lengths as little-endian int32.
 /// </summary>
 internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endpoint) : IDisposable
 {
@@ -21,22 +20,20 @@ internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endp
     private byte[] _frame = new byte[64 * 1024];
     private Socket? _socket;
 
-    public void Send(ActorPath target, object message)
+    public void Send(ActorPath target, Activity activity)
     {
-        byte kind = ActivityLinkServer.KindOf(message);
-        var payload = _serializer.ToBinary(message);
+        var payload = _serializer.ToBinary(activity);
         lock (_lock)
         {
             if (!_paths.TryGetValue(target, out var path))
                 _paths[target] = path = Encoding.UTF8.GetBytes(target.ToSerializationFormat());
-            int length = 9 + path.Length + payload.Length;
+            int length = 8 + path.Length + payload.Length;
             if (_frame.Length < length)
                 _frame = new byte[Math.Max(length, 2 * _frame.Length)];
             BinaryPrimitives.WriteInt32LittleEndian(_frame, path.Length);
             path.CopyTo(_frame, 4);
-            BinaryPrimitives.WriteInt32LittleEndian(_frame.AsSpan(4 + path.Length), payload.Length + 1);
-            _frame[8 + path.Length] = kind;
-            payload.CopyTo(_frame, 9 + path.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(_frame.AsSpan(4 + path.Length), payload.Length);
+            payload.CopyTo(_frame, 8 + path.Length);
             try
             {
                 var socket = _socket ??= Connect();

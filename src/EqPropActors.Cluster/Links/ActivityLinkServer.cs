@@ -41,16 +41,6 @@ internal sealed class ActivityLinkServer : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>The messages a link carries, by the byte that precedes their payload.</summary>
-    private static readonly string[] Manifests = ["act", "smb"];
-
-    public static byte KindOf(object message) => message switch
-    {
-        Actors.Messages.Activity => 0,
-        Actors.Messages.StartMinibatch => 1,
-        _ => throw new ArgumentException($"{message.GetType().Name} does not travel on activity links"),
-    };
-
     /// <summary>What a client sends first: the magic number and the wire protocol version.</summary>
     public static byte[] Greeting()
     {
@@ -106,17 +96,14 @@ internal sealed class ActivityLinkServer : IDisposable
                 stream.ReadExactly(pathBytes);
                 stream.ReadExactly(header.AsSpan(0, 4));
                 int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(header);
-                if (payloadLength <= 1 || payloadLength > _maxPayload + 1)
+                if (payloadLength <= 0 || payloadLength > _maxPayload)
                     throw new InvalidDataException($"a payload of {payloadLength} bytes (at most {_maxPayload})");
-                int kind = stream.ReadByte();
-                if (kind < 0 || kind >= Manifests.Length)
-                    throw new InvalidDataException($"a message of kind {kind}, which does not travel on links");
-                var payload = new byte[payloadLength - 1];
+                var payload = new byte[payloadLength];
                 stream.ReadExactly(payload);
                 string path = Encoding.UTF8.GetString(pathBytes);
                 if (!targets.TryGetValue(path, out var target))
                     targets[path] = target = ResolveGroup(path);
-                target.Tell(_serializer.FromBinary(payload, Manifests[kind]), ActorRefs.NoSender);
+                target.Tell(_serializer.FromBinary(payload, "act"), ActorRefs.NoSender);
             }
         }
         catch (Exception e) when (!_disposed)

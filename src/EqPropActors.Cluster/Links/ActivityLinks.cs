@@ -14,8 +14,7 @@ namespace EqPropActors.Cluster.Links;
 /// on its own thread, and one reader thread on the receiving node hands it to the group's mailbox.
 /// </para>
 /// <para>
-/// Only <see cref="Actors.Messages.Activity"/> and the coordinator's <see cref="Actors.Messages.StartMinibatch"/> (with
-/// the minibatch's input block) travel on a link, and only to group actors of the receiving node.
+/// Only <see cref="Actors.Messages.Activity"/> travels on a link, and only to group actors of the receiving node.
 /// Links are plain TCP on the node's Akka host name: with <c>eqprop.tls</c> on they are off and every message
 /// keeps to the mutually authenticated Akka transport. <c>eqprop.cluster.activity-links = off</c> turns them off.
 /// </para>

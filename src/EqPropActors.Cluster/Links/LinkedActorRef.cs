@@ -4,9 +4,8 @@ using EqPropActors.Actors.Messages;
 namespace EqPropActors.Cluster.Links;
 
 /// <summary>
-/// A remote group as its neighbours on other nodes (and the coordinator, for the minibatch's start) see it: step
-/// messages (<see cref="Activity"/>) and <see cref="StartMinibatch"/> with its input block go over the activity link,
-/// everything else through Akka.Remote as before. Only ever told things, never watched.
+/// A remote group as its neighbours on other nodes see it: step messages (<see cref="Activity"/>) go over the
+/// activity link, everything else through Akka.Remote as before. Groups only ever tell it things.
 /// </summary>
 internal sealed class LinkedActorRef(IInternalActorRef target, ActivityLinkClient link, IActorRefProvider provider) : MinimalActorRef
 {
@@ -16,8 +15,8 @@ internal sealed class LinkedActorRef(IInternalActorRef target, ActivityLinkClien
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        if (message is Activity or StartMinibatch)
-            link.Send(target.Path, message);
+        if (message is Activity activity)
+            link.Send(target.Path, activity);
         else
             target.Tell(message, sender);
     }
