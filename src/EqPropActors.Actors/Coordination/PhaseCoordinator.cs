@@ -62,7 +62,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         Receive<RunMinibatch>(Start);
         Receive<PhaseDone>(OnPhaseDone);
         Receive<GroupStatus>(OnGroupStatus);
-        Receive<RuleApplied>(OnRuleApplied);
+        Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch)); // async only: sync updates are not waited for
         Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
         Receive<WaitTimedOut>(OnTimeout);
         Receive<LoadAll>(Load);
@@ -186,14 +186,6 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         if (done.FreeStates is not null && _run.Batch.Particles is { } particles)
             StoreFreeStates(done.Group, done.FreeStates, particles);
         Acknowledge(done.Group, done.Minibatch);
-    }
-
-    private void OnRuleApplied(RuleApplied applied)
-    {
-        if (_run is not null && applied.Minibatch == _minibatch && _stage < _run.Plan.Phases.Count)
-            Stash.Stash();
-        else
-            Acknowledge(applied.Group, applied.Minibatch);
     }
 
     private void Acknowledge(int group, long minibatch)

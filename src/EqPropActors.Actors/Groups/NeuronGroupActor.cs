@@ -58,7 +58,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             _sourceIndexById[_sources[i].Source.Id] = i;
             _sources[i].SourcePhaseRates = new float[PhaseSlot.Count * group.MaxRows * _sources[i].Source.PaddedSize];
         }
-        _targetSpecs = group.Network.FreeGroups.Where(g => g.Layer == Spec.Layer + 1 || g.Layer == Spec.Layer - 1).ToArray();
+        _targetSpecs = group.Network.SourcesOf(Spec).Where(g => g.Layer > 0).ToArray(); // neighbours are mutual
         _drivesOfTargets = _targetSpecs
             .Select(t => schedule.DelegatesDrive && DelegatedDrive.Applies(group.Network, t) ? new DelegatedDrive(Spec, t, group.MaxRows) : null)
             .ToArray();

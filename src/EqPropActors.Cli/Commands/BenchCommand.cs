@@ -35,16 +35,16 @@ public sealed class BenchSettings : CommandSettings
     [Description("Only the configurations with these batch sizes, comma-separated (e.g. 100). Default: all")]
     public string? Batch { get; init; }
 
-    public override ValidationResult Validate()
-    {
-        foreach (string size in (Batch ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out int rows) || rows < 1)
-                return ValidationResult.Error($"--batch: '{size}' is not a positive batch size (expected e.g. 20,100)");
-        return ValidationResult.Success();
-    }
+    public override ValidationResult Validate() =>
+        BadBatchSize() is { } bad ? ValidationResult.Error($"--batch: '{bad}' is not a positive batch size (expected e.g. 20,100)") : ValidationResult.Success();
 
-    public IReadOnlySet<int>? BatchSizes => Batch is null ? null
-        : Batch.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet();
+    /// <summary>The sizes --batch names (validated), or null for all.</summary>
+    public IReadOnlySet<int>? BatchSizes => Batch is null ? null : BatchTexts().Select(size => int.Parse(size, CultureInfo.InvariantCulture)).ToHashSet();
+
+    private string[] BatchTexts() => (Batch ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private string? BadBatchSize() =>
+        BatchTexts().FirstOrDefault(size => !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out int rows) || rows < 1);
 }
 
 /// <summary>

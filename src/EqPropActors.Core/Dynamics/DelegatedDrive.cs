@@ -53,17 +53,10 @@ public sealed class DelegatedDrive
     public static bool Applies(NetworkSpec network, GroupSpec receiver) =>
         SourceOf(network, receiver) is { } source && source.Size > receiver.PaddedSize;
 
-    /// <summary>The one source whose rates make up <paramref name="receiver"/>'s whole non-constant drive, or null.</summary>
-    public static GroupSpec? SourceOf(NetworkSpec network, GroupSpec receiver)
-    {
-        if (receiver.Layer < 2)
-            return null;
-        var sources = network.GroupsOf(receiver.Layer - 1).AsEnumerable();
-        if (receiver.Layer < network.OutputLayer)
-            sources = sources.Concat(network.GroupsOf(receiver.Layer + 1));
-        var list = sources.Take(2).ToList();
-        return list.Count == 1 ? list[0] : null;
-    }
+    /// <summary>The one source that makes up <paramref name="receiver"/>'s whole drive besides its bias, or null
+    /// (several sources, or the clamped input among them).</summary>
+    public static GroupSpec? SourceOf(NetworkSpec network, GroupSpec receiver) =>
+        network.SourcesOf(receiver) is [{ Layer: > 0 } only] ? only : null;
 
     /// <summary>Takes the receiver's synapses from the source ([source units × receiver's padded units]) and biases.</summary>
     public void Update(long version, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)

@@ -49,17 +49,14 @@ public sealed class NeuronGroup
             _ones[r * Padding.Lanes] = 1f;
 
         Bias = new float[Stride];
-        var incoming = new List<IncomingBlock>();
+        // Forward synapses learn at the rate of the pair below this layer, feedback ones at the pair above.
+        Incoming = network.SourcesOf(spec)
+            .Select(source => source.Layer < spec.Layer
+                ? new IncomingBlock(source, spec, fromBelow: true, learningRates[spec.Layer - 1])
+                : new IncomingBlock(source, spec, fromBelow: false, learningRates[spec.Layer]))
+            .ToArray();
         if (spec.Layer > 0)
-        {
-            foreach (var source in network.GroupsOf(spec.Layer - 1))
-                incoming.Add(new IncomingBlock(source, spec, fromBelow: true, learningRates[spec.Layer - 1]));
-            if (spec.Layer < network.OutputLayer)
-                foreach (var source in network.GroupsOf(spec.Layer + 1))
-                    incoming.Add(new IncomingBlock(source, spec, fromBelow: false, learningRates[spec.Layer]));
             BiasLearningRate = learningRates[spec.Layer - 1];
-        }
-        Incoming = incoming.ToArray();
         Targets = spec.Layer == network.OutputLayer ? new float[buffer] : [];
     }
 

@@ -66,6 +66,16 @@ public sealed class NetworkSpec
 
     public IEnumerable<GroupSpec> FreeGroups => Groups.Where(g => g.Layer > 0);
 
+    /// <summary>
+    /// The groups whose rates drive <paramref name="group"/>, in the order its drive sums them: the layer below,
+    /// then (below the output) the layer above; none for the clamped input. Neighbours are mutual, so these are
+    /// also the groups <paramref name="group"/>'s rates drive.
+    /// </summary>
+    public IReadOnlyList<GroupSpec> SourcesOf(GroupSpec group) =>
+        group.Layer == 0 ? []
+        : group.Layer < OutputLayer ? [.. GroupsOf(group.Layer - 1), .. GroupsOf(group.Layer + 1)]
+        : GroupsOf(group.Layer - 1);
+
     public string Describe() => string.Join('-', LayerSizes);
 
     public static IReadOnlyList<int> ParseLayers(string text)
