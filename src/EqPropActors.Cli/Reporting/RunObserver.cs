@@ -38,7 +38,7 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
             run.WriteCheckpoint(state, config, best);
             LastCheckpoint = state.Position;
             run.WriteMetrics(history);
-            RunPlots.Write(run, history);
+            RunPlots.Write(run, config, history);
         }
         Display?.EndEpoch(Describe(metrics));
     }

@@ -8,7 +8,7 @@ public static class RunPlots
     public const string LearningCurves = "learning_curves.png";
     public const string WeightAngles = "weight_angles.png";
 
-    public static void Write(RunDirectory run, IReadOnlyList<EpochMetrics> history)
+    public static void Write(RunDirectory run, TrainingConfig config, IReadOnlyList<EpochMetrics> history)
     {
         var epochs = history.Select(m => (double)m.Epoch).ToArray();
         LinePlot.SavePng(run.File(LearningCurves), "Error rate", "epoch", "error (%)", epochs,

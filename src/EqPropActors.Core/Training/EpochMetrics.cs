@@ -11,6 +11,11 @@ public sealed record EpochMetrics
     public required double TestError { get; init; }
     public required double TestLoss { get; init; }
 
+    /// <summary>Error and loss on the validation split held out of the training set (--validation N); null without one.
+    /// Model selection (the best epoch, best.npz) reads these, never the test figures.</summary>
+    public double? ValError { get; init; }
+    public double? ValLoss { get; init; }
+
     /// <summary>Angle between W_ff and W_fbᵀ per layer pair 2..L, in degrees (the paper's weight alignment).</summary>
     public required double[] WeightAnglesDegrees { get; init; }
 
