@@ -77,7 +77,7 @@ public static class Program
         });
         try
         {
-            return app.Run(args, cancellation);
+            return app.Run(ConfigArguments.Expand(args), cancellation);
         }
         catch (CommandRuntimeException e) when (e.Message.StartsWith("Failed to convert", StringComparison.Ordinal))
         {
@@ -104,7 +104,7 @@ public static class Program
         catch (OperationCanceledException)
         {
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
-            return ExitCodes.Failure;
+            return ExitCodes.Interrupted;
         }
     }
 

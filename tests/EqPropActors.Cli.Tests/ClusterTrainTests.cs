@@ -101,7 +101,7 @@ public sealed class ClusterTrainTests : IDisposable
         }
         if (graceful)
         {
-            Assert.Equal(ExitCodes.Failure, coordinator.ExitCode);
+            Assert.Equal(ExitCodes.Interrupted, coordinator.ExitCode);
             Assert.Contains(output, line => line.Contains("Interrupted. The checkpoint after minibatch", StringComparison.Ordinal));
         }
         var checkpoint = NpzArchive.Read(Path.Combine(run, RunDirectory.CheckpointFile));

@@ -44,7 +44,7 @@ public sealed class MidEpochResumeTests : IDisposable
         AssertSameRun(reference, run);
         AssertSameRun(reference, killed);
         using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(killed, RunDirectory.ConfigFile)));
-        Assert.Equal(3, config.RootElement.GetProperty("checkpoint_every").GetInt32());
+        Assert.Equal(3, config.RootElement.GetProperty("checkpoint-every").GetInt32());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class MidEpochResumeTests : IDisposable
         using var ctrlC = new CancellationTokenSource();
         var interrupted = CliRunner.Run(CliRunner.Train("--out", run),
             line => { if (IsProgressLine(line, 2, 80)) ctrlC.Cancel(); }, ctrlC.Token);
-        Assert.True(interrupted.Thrown is null && interrupted.ExitCode == ExitCodes.Failure, $"expected exit code {ExitCodes.Failure}\n{interrupted}");
+        Assert.True(interrupted.Thrown is null && interrupted.ExitCode == ExitCodes.Interrupted, $"expected exit code {ExitCodes.Interrupted}\n{interrupted}");
         Assert.Contains($"The checkpoint after minibatch 4 of epoch 2 is in {Path.Combine(run, RunDirectory.CheckpointFile)}", interrupted.Flat);
         Assert.Contains($"--resume {run}", interrupted.Flat);
         Assert.Equal(4, NpzArchive.Read(Path.Combine(run, RunDirectory.CheckpointFile))["minibatches_done"].ScalarValue<int>());
@@ -65,7 +65,7 @@ public sealed class MidEpochResumeTests : IDisposable
         var resumed = CliRunner.RunOk("train", "--resume", run, "--checkpoint-every", "4");
         Assert.DoesNotContain("ignoring", resumed.Flat);
         using (var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, RunDirectory.ConfigFile))))
-            Assert.Equal(4, config.RootElement.GetProperty("checkpoint_every").GetInt32());
+            Assert.Equal(4, config.RootElement.GetProperty("checkpoint-every").GetInt32());
         AssertSameRun(reference, run);
     }
 

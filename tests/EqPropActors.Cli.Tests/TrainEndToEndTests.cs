@@ -16,7 +16,7 @@ public sealed class TrainEndToEndTests : IDisposable
     public void Train_WritesEveryFileOfTheRunFolder()
     {
         string run = _directory.File("run"); // does not exist yet: train must create it
-        var result = CliRunner.RunOk(CliRunner.Train("--seed", "7", "--out", run));
+        var result = CliRunner.RunOk(CliRunner.Train("--seed", "7", "--validation", "50", "--out", run));
 
         Assert.Equal(
             ["best.npz", "checkpoint.npz", "config.json", "learning_curves.png", "metrics.csv", "results.json", "weight_angles.png"],
@@ -31,13 +31,16 @@ public sealed class TrainEndToEndTests : IDisposable
             Assert.Equal(7, root.GetProperty("seed").GetInt32());
             Assert.Equal("vf", root.GetProperty("rule").GetString(), ignoreCase: true);
             Assert.Equal(2, root.GetProperty("epochs").GetInt32());
-            Assert.Equal(200, root.GetProperty("train_samples").GetInt32());
-            Assert.Equal(20, root.GetProperty("batch_size").GetInt32());
+            Assert.Equal(200, root.GetProperty("train-samples").GetInt32());
+            Assert.Equal(50, root.GetProperty("validation").GetInt32());
+            Assert.Equal(20, root.GetProperty("batch-size").GetInt32());
+            Assert.Equal("hard-sigmoid", root.GetProperty("activation").GetString());
+            Assert.Equal(40, root.GetProperty("T1").GetInt32());
         }
 
         // metrics.csv: a header and one row per epoch, every cell a finite number
         var (header, rows) = RunFolder.Metrics(run);
-        Assert.Equal(["epoch", "train_error", "train_loss", "test_error", "test_loss"], header[..5]);
+        Assert.Equal(["epoch", "train_error", "train_loss", "test_error", "test_loss", "val_error", "val_loss"], header[..7]);
         Assert.Contains("samples_per_second", header);
         Assert.Equal(2, rows.Length);
         for (int i = 0; i < rows.Length; i++)
@@ -56,11 +59,16 @@ public sealed class TrainEndToEndTests : IDisposable
             var root = results.RootElement;
             Assert.Equal(RunFolder.Number(rows[^1][Array.IndexOf(header, "test_error")]), root.GetProperty("test_error").GetDouble());
             Assert.Equal(RunFolder.Number(rows[^1][Array.IndexOf(header, "train_error")]), root.GetProperty("train_error").GetDouble());
-            Assert.Equal(2, root.GetProperty("epochs").GetInt32());
+            Assert.Equal(2, root.GetProperty("epochs_completed").GetInt32());
+            Assert.Equal("completed", root.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("reason").ValueKind);
             Assert.True(root.GetProperty("train_seconds").GetDouble() > 0);
             Assert.True(root.GetProperty("samples_per_second").GetDouble() > 0);
-            Assert.Equal(JsonValueKind.Null, root.GetProperty("diverged").ValueKind);
+            // The best epoch is the one with the lowest validation error (the first of equals), never chosen on test.
+            var validationErrors = rows.Select(r => RunFolder.Number(r[Array.IndexOf(header, "val_error")])).ToArray();
             int bestEpoch = root.GetProperty("best_epoch").GetInt32();
+            Assert.Equal(Array.IndexOf(validationErrors, validationErrors.Min()) + 1, bestEpoch);
+            Assert.Equal(validationErrors.Min(), root.GetProperty("best_val_error").GetDouble());
 
             // checkpoints: NumPy layout, unpadded shapes
             var last = NpzArchive.Read(Path.Combine(run, RunDirectory.CheckpointFile));

@@ -8,7 +8,10 @@ using Spectre.Console.Cli;
 
 namespace EqPropActors.Cli.Commands;
 
-/// <summary><c>eqprop train</c>: trains, evaluates every epoch and writes the run folder.</summary>
+/// <summary>
+/// <c>eqprop train</c>: trains, evaluates every epoch and writes the run folder. Once the folder is made, results.json
+/// says how the run ended (completed, diverged, interrupted or failed) whatever happens.
+/// </summary>
 public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
@@ -16,61 +19,87 @@ public sealed class TrainCommand : Command<TrainSettings>
         TrainingConfig config;
         TrainingState start;
         List<EpochMetrics> history;
-        RunDirectory? run;
         if (settings.Resume is { } resume)
         {
+            if (settings.Out is not null || settings.Overwrite)
+                throw new Core.ConfigurationException("--resume continues a run in its own folder; --out and --overwrite do not go with it");
             WarnAboutIgnoredOptions(context.Arguments);
             (config, start, history) = RunDirectory.LoadForResume(resume);
             if (settings.Epochs is { } epochs && epochs != config.Epochs)
             {
+                if (epochs < start.CompletedEpochs)
+                    throw new Core.ConfigurationException($"--epochs {epochs}: the run in {resume} has already completed {start.CompletedEpochs} epochs");
                 if (config.Schedule == LearningRateSchedule.Cosine)
                     AnsiConsole.MarkupLineInterpolated(
                         $"[yellow]warning:[/] the cosine learning-rate schedule now spans {epochs} epochs instead of {config.Epochs}; the epochs already trained followed the old span, so the run differs from one started with --epochs {epochs}");
                 config = config with { Epochs = epochs };
             }
             if (settings.CheckpointEvery is { } every)
-            {
                 config = config with { CheckpointEvery = every };
-                config.Validate();
-            }
-            run = RunDirectory.Open(resume);
+            config.Validate();
+            string full = Path.GetFullPath(resume);
             if (start.MinibatchesDone == 0)
-                AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after epoch {start.CompletedEpochs} of {config.Epochs}");
+                AnsiConsole.MarkupLineInterpolated($"Resuming {full} after epoch {start.CompletedEpochs} of {config.Epochs}");
             else
-                AnsiConsole.MarkupLineInterpolated($"Resuming {run.Path} after {start.Position} (of {config.Epochs} epochs)");
+                AnsiConsole.MarkupLineInterpolated($"Resuming {full} after {start.Position} (of {config.Epochs} epochs)");
         }
         else
         {
             config = settings.ToTrainingConfig();
             start = new TrainingState(0, WeightInitializer.Create(config.Layers, config.InitAngleDegrees, config.Seed), null);
             history = [];
-            run = settings.Out is { } output ? RunDirectory.Open(output) : null;
+            // Refused before anything is loaded or written: the folder stays byte for byte as it was.
+            if (settings.Out is { } output)
+                RunDirectory.RequireAvailable(output, settings.Overwrite);
         }
 
-        var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples);
+        var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples, config.Validation);
         using var engine = EngineFactory.Create(config);
+        var run = settings.Resume is { } folder ? RunDirectory.Open(folder)
+            : settings.Out is { } output2 ? RunDirectory.Create(output2, settings.Overwrite) : null;
         var observer = new RunObserver(run, config, history, settings.Resume is null ? null : start);
-        var trainer = new Trainer(config, data, engine, observer); // checks the network against the data first
-        run?.WriteConfig(config);
-        AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{config.Rule.ToString().ToLowerInvariant()} rule[/] on {config.Dataset} ({data.Train.Count} train / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
-        string? diverged = null;
+        var outcome = Train(config, data, engine, observer, run, start, history, cancellation);
+        var results = TrainingResults.From(history, config.Epochs, outcome.Status, outcome.Reason);
+        run?.WriteResults(results);
+        if (outcome.Status != RunStatus.Failed && history.Count > 0)
+            Summary.Print(results, run);
+        return outcome.ExitCode;
+    }
+
+    private sealed record Outcome(string Status, string? Reason, int ExitCode);
+
+    private static Outcome Train(TrainingConfig config, DataSplit data, Core.Engines.IEngine engine, RunObserver observer, RunDirectory? run,
+        TrainingState start, List<EpochMetrics> history, CancellationToken cancellation)
+    {
         try
         {
-            ProgressDisplay.Run(config.Epochs - start.CompletedEpochs, display =>
+            var trainer = new Trainer(config, data, engine, observer); // checks the network against the data first
+            run?.WriteConfig(config);
+            string validation = data.Validation is { } held ? $" / {held.Count} validation" : "";
+            AnsiConsole.MarkupLineInterpolated(
+                $"[bold]{config.Rule.ToString().ToLowerInvariant()} rule[/] on {config.Dataset} ({data.Train.Count} train{validation} / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
+            if (start.CompletedEpochs >= config.Epochs && start.MinibatchesDone == 0)
+                AnsiConsole.MarkupLineInterpolated($"The run has completed all its {config.Epochs} epochs; nothing to train (give --epochs to train more).");
+            ProgressDisplay.Run(config.Epochs - start.CompletedEpochs, config.Epochs, display =>
             {
                 observer.Display = display;
                 trainer.Run(start, cancellation);
             });
+            return new Outcome(RunStatus.Completed, null, ExitCodes.Success);
         }
         catch (TrainingDivergedException e)
         {
-            diverged = e.Message;
+            string kept = run is null ? "" : observer.LastCheckpoint is { } position
+                ? $" The checkpoint after {position} (the last good one) is in {run.File(RunDirectory.CheckpointFile)}."
+                : " No epoch completed, so no checkpoint was written.";
+            AnsiConsole.MarkupLineInterpolated($"[red]Training diverged:[/] {e.Message}.{kept} Try smaller learning rates (--lrs).");
+            return new Outcome(RunStatus.Diverged, e.Message, ExitCodes.Diverged);
         }
         catch (OperationCanceledException)
         {
             ReportInterruption(run, observer.LastCheckpoint);
-            throw;
+            string where = observer.LastCheckpoint is { } position ? $"interrupted after {position}" : "interrupted before the first checkpoint";
+            return new Outcome(RunStatus.Interrupted, where, ExitCodes.Interrupted);
         }
         catch (EngineFailureException e)
         {
@@ -78,24 +107,14 @@ public sealed class TrainCommand : Command<TrainSettings>
                 ? $" The checkpoint after {position} is in {run.File(RunDirectory.CheckpointFile)}; --resume continues from it."
                 : "";
             Console.Error.WriteLine($"error: the {config.Engine} engine stopped: {e.Message}.{kept}");
-            return ExitCodes.Failure;
+            return new Outcome(RunStatus.Failed, $"the {config.Engine} engine stopped: {e.Message}", ExitCodes.Failure);
         }
-
-        if (history.Count > 0)
+        catch (Exception e) when (run is not null)
         {
-            var results = TrainingResults.From(history, diverged);
-            run?.WriteResults(results);
-            Summary.Print(results, run);
+            // Anything else (bad input found late, a full disk): say so in results.json, then report it as usual.
+            run.WriteResults(TrainingResults.From(history, config.Epochs, RunStatus.Failed, e.Message));
+            throw;
         }
-        if (diverged is not null)
-        {
-            string kept = run is null ? "" : observer.LastCheckpoint is { } position
-                ? $" The checkpoint after {position} (the last good one) is in {run.File(RunDirectory.CheckpointFile)}."
-                : " No epoch completed, so no checkpoint was written.";
-            AnsiConsole.MarkupLineInterpolated($"[red]Training diverged:[/] {diverged}.{kept} Try smaller learning rates (--lrs).");
-            return ExitCodes.Diverged;
-        }
-        return ExitCodes.Success;
     }
 
     private static void ReportInterruption(RunDirectory? run, string? lastCheckpoint)

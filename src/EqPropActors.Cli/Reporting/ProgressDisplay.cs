@@ -14,14 +14,11 @@ public abstract class ProgressDisplay
     public abstract void Evaluating();
     public abstract void EndEpoch(string summary);
 
-    public static void Run(int epochs, Action<ProgressDisplay> work)
+    /// <summary>Shows <paramref name="remainingEpochs"/> epochs of a run of <paramref name="totalEpochs"/> ("epoch 3/5").</summary>
+    public static void Run(int remainingEpochs, int totalEpochs, Action<ProgressDisplay> work)
     {
-        if (epochs <= 0)
-        {
-            work(new PlainLines(0));
-            return;
-        }
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        int epochs = totalEpochs;
+        if (remainingEpochs <= 0 || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             work(new PlainLines(epochs));
             return;

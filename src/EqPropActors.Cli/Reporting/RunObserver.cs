@@ -31,7 +31,8 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
 
     public void EpochCompleted(EpochMetrics metrics, TrainingState state)
     {
-        bool best = history.Count == 0 || metrics.TestError < history.Min(m => m.TestError);
+        // Chosen on the validation split only; without one there is no best.npz (nothing is chosen on the test set).
+        bool best = metrics.ValError is { } error && history.All(m => m.ValError is not { } earlier || error < earlier);
         history.Add(metrics);
         if (run is not null)
         {
@@ -56,7 +57,8 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
         var c = CultureInfo.InvariantCulture;
         string angles = m.WeightAnglesDegrees.Length == 0 ? "" :
             " angle(W_ff,W_fbᵀ) " + string.Join('/', m.WeightAnglesDegrees.Select(a => a.ToString("F1", c))) + "°";
-        return string.Create(c, $"train err {100 * m.TrainError:F2}% test err {100 * m.TestError:F2}% loss {m.TestLoss:F4}{angles} " +
+        string validation = m.ValError is { } val ? string.Create(c, $" val err {100 * val:F2}%") : "";
+        return string.Create(c, $"train err {100 * m.TrainError:F2}%{validation} test err {100 * m.TestError:F2}% loss {m.TestLoss:F4}{angles} " +
             $"non-conv {m.FreeNonConverged}/{m.NudgedNonConverged} {m.Seconds:F1}s {m.SamplesPerSecond:F0}/s");
     }
 }

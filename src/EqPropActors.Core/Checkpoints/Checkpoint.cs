@@ -50,6 +50,13 @@ public static class Checkpoint
         };
     }
 
+    /// <summary>The run seed a checkpoint records (null for an archive without one).</summary>
+    public static int? SeedOf(string path)
+    {
+        var archive = NpzArchive.Read(path);
+        return archive.Contains("seed") ? archive["seed"].ScalarValue<int>() : null;
+    }
+
     private static void AddTensors(List<NpyArray> arrays, ParameterSet set, string prefix)
     {
         foreach (var (name, values, rows, columns) in set.Tensors())

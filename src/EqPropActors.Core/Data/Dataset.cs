@@ -94,6 +94,26 @@ public sealed class Dataset
             : new Dataset(Name, _pixels[..(count * FeatureCount)], _labels[..count], FeatureCount, ClassCount);
     }
 
+    /// <summary>The samples at <paramref name="indices"/>, in that order, as a new data set named <paramref name="name"/>.</summary>
+    public Dataset Select(ReadOnlySpan<int> indices, string name)
+    {
+        var pixels = new float[checked(indices.Length * FeatureCount)];
+        var labels = new byte[indices.Length];
+        for (var row = 0; row < indices.Length; row++)
+        {
+            var sample = indices[row];
+            if ((uint)sample >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), sample, $"Index at row {row} is outside dataset '{Name}' of {Count} samples.");
+            }
+
+            Features(sample).CopyTo(pixels.AsSpan(row * FeatureCount, FeatureCount));
+            labels[row] = _labels[sample];
+        }
+
+        return new Dataset(name, pixels, labels, FeatureCount, ClassCount);
+    }
+
     /// <summary>
     /// Writes the samples at <paramref name="indices"/> as consecutive rows of <paramref name="inputs"/>
     /// and their one-hot labels as rows of <paramref name="oneHotTargets"/>. Row r starts at

@@ -17,9 +17,11 @@ public static class DatasetCatalog
 
     /// <summary>
     /// Loads the named data set. <paramref name="directory"/> is the --data folder (null for the
-    /// default); <paramref name="trainSamples"/> keeps only the first samples of the training set.
+    /// default); <paramref name="validation"/> samples are held out of the whole training set first
+    /// (<see cref="ValidationSplit"/>), then <paramref name="trainSamples"/> keeps only the first of the others, so
+    /// that the validation set does not depend on how much of the rest is trained on.
     /// </summary>
-    public static DataSplit Load(string name, string? directory, int? trainSamples = null)
+    public static DataSplit Load(string name, string? directory, int? trainSamples = null, int validation = 0)
     {
         var split = name switch
         {
@@ -33,17 +35,26 @@ public static class DatasetCatalog
             _ => throw new ConfigurationException($"--dataset: unknown data set '{name}'; valid names are: {string.Join(", ", Names)}."),
         };
 
+        Dataset? held = null;
+        if (validation > 0)
+        {
+            var (rest, validationSet) = ValidationSplit.HoldOut(split.Train, validation);
+            split = new DataSplit(rest, split.Test);
+            held = validationSet;
+        }
+
         if (trainSamples is not { } count)
         {
-            return split;
+            return new DataSplit(split.Train, split.Test, held);
         }
 
         if (count < 1 || count > split.Train.Count)
         {
-            throw new ConfigurationException($"--train-samples must be between 1 and {split.Train.Count} (the size of the {name} training set), but is {count}.");
+            string after = validation > 0 ? $" after the {validation} validation samples are held out" : "";
+            throw new ConfigurationException($"--train-samples must be between 1 and {split.Train.Count} (the size of the {name} training set{after}), but is {count}.");
         }
 
-        return new DataSplit(split.Train.Take(count), split.Test);
+        return new DataSplit(split.Train.Take(count), split.Test, held);
     }
 
     private static DataSplit LoadIdxSplit(string name, string directory, string howToGetTheFiles)

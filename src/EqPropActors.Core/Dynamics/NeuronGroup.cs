@@ -134,8 +134,9 @@ public sealed class NeuronGroup
 
     private static bool Exceeds(float[] values, float bound, out float largest)
     {
-        largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(values); // NaN if any is NaN
-        return !(MathF.Abs(largest) <= bound);
+        // MaxMagnitude returns the signed value of largest magnitude (NaN if any is NaN); the message reports |w|.
+        largest = MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(values));
+        return !(largest <= bound);
     }
 
     /// <summary>Starts from a full layer's states ([rows × layerSize], unpadded), e.g. persistent particles.</summary>

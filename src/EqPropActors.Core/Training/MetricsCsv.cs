@@ -10,13 +10,14 @@ public static class MetricsCsv
     {
         int pairsWithFeedback = rows.Count == 0 ? 0 : rows[0].WeightAnglesDegrees.Length;
         var text = new StringBuilder();
-        text.Append("epoch,train_error,train_loss,test_error,test_loss");
+        text.Append("epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss");
         for (int i = 0; i < pairsWithFeedback; i++)
             text.Append(CultureInfo.InvariantCulture, $",angle_pair{i + 2}_deg");
         text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second");
         foreach (var row in rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{row.Epoch},{row.TrainError:R},{row.TrainLoss:R},{row.TestError:R},{row.TestLoss:R}");
+            // Without a validation split its cells stay empty (a missing value to pandas and NumPy's genfromtxt).
+            text.Append(CultureInfo.InvariantCulture, $"{row.Epoch},{row.TrainError:R},{row.TrainLoss:R},{row.TestError:R},{row.TestLoss:R},{row.ValError:R},{row.ValLoss:R}");
             foreach (double angle in row.WeightAnglesDegrees)
                 text.Append(CultureInfo.InvariantCulture, $",{angle:R}");
             text.AppendLine(CultureInfo.InvariantCulture,
@@ -33,7 +34,10 @@ public static class MetricsCsv
             return [];
         var header = lines[0].Split(',');
         int angles = header.Count(h => h.StartsWith("angle_pair", StringComparison.Ordinal));
-        int expected = 5 + angles + 12;
+        const int Leading = 7; // epoch, train, test and validation error and loss
+        if (!header.Take(Leading).SequenceEqual(["epoch", "train_error", "train_loss", "test_error", "test_loss", "val_error", "val_loss"]))
+            throw new FormatException($"{path}: the header does not start with epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss (written by an older eqprop?)");
+        int expected = Leading + angles + 12;
         var rows = new List<EpochMetrics>();
         for (int i = 1; i < lines.Length; i++)
         {
@@ -42,7 +46,8 @@ public static class MetricsCsv
                 throw new FormatException($"{path}: line {i + 1} has {cells.Length} columns, expected {expected} as in its header");
             double D(int c) => double.Parse(cells[c], CultureInfo.InvariantCulture);
             int I(int c) => int.Parse(cells[c], CultureInfo.InvariantCulture);
-            int after = 5 + angles;
+            double? Optional(int c) => cells[c].Length == 0 ? null : D(c);
+            int after = Leading + angles;
             rows.Add(new EpochMetrics
             {
                 Epoch = I(0),
@@ -50,7 +55,9 @@ public static class MetricsCsv
                 TrainLoss = D(2),
                 TestError = D(3),
                 TestLoss = D(4),
-                WeightAnglesDegrees = Enumerable.Range(5, angles).Select(D).ToArray(),
+                ValError = Optional(5),
+                ValLoss = Optional(6),
+                WeightAnglesDegrees = Enumerable.Range(Leading, angles).Select(D).ToArray(),
                 FreeNonConverged = I(after),
                 NudgedNonConverged = I(after + 1),
                 MeanFreeResidual = D(after + 2),

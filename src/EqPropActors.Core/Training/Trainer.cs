@@ -116,8 +116,11 @@ public sealed class Trainer
 
         _observer.EvaluationStarted(epoch);
         double testError, testLoss;
+        (double Error, double Loss)? validation = null;
         try
         {
+            if (_data.Validation is { } held)
+                validation = Evaluate(held, _config.FreeSteps, cancellation);
             (testError, testLoss) = Evaluate(_data.Test, _config.FreeSteps, cancellation);
         }
         catch (OperationCanceledException) when (batches > alreadyDone)
@@ -133,6 +136,8 @@ public sealed class Trainer
             TrainLoss = trained.Loss / train.Count,
             TestError = testError,
             TestLoss = testLoss,
+            ValError = validation?.Error,
+            ValLoss = validation?.Loss,
             WeightAnglesDegrees = WeightAlignment.AnglesDegrees(_engine.ExportWeights()),
             FreeNonConverged = trained.FreeNonConverged,
             Messages = trained.Statistics.Messages,

@@ -5,79 +5,165 @@ namespace EqPropActors.Core.Training;
 
 /// <summary>
 /// Every setting of a run, resolved (no "default" left in it), as written to config.json. A run is reproduced
-/// bit for bit on the synchronous engines by running it again with the same config.
+/// bit for bit on the synchronous engines by running it again with the same config
+/// (<c>eqprop train --config RUN/config.json --out NEW</c>). In config.json every setting carries the name and the
+/// spelling of its command-line option (<c>"T1": 40</c>, <c>"activation": "hard-sigmoid"</c>), so that the file reads
+/// like the command that made it and can be turned back into one.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrainingConfig
 {
+    [JsonPropertyName("dataset")]
     public string Dataset { get; init; } = "synthetic";
+
+    /// <summary>The --data folder, absolute in config.json so that a run can be resumed or rerun from any folder.</summary>
+    [JsonPropertyName("data")]
     public string? DataDirectory { get; init; }
+
+    [JsonPropertyName("train-samples")]
     public int? TrainSamples { get; init; }
+
+    /// <summary>Training samples held out as the validation split (0: none); see <see cref="Data.ValidationSplit"/>.</summary>
+    [JsonPropertyName("validation")]
+    public int Validation { get; init; }
+
+    [JsonPropertyName("layers")]
     public int[] Layers { get; init; } = [784, 500, 10];
+
+    [JsonPropertyName("groups-per-layer")]
     public int GroupsPerHiddenLayer { get; init; } = 1;
 
-    [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
+    [JsonPropertyName("activation")]
+    [JsonConverter(typeof(KebabCaseEnumConverter<Activation>))]
     public Activation Activation { get; init; } = Activation.HardSigmoid;
 
-    [JsonConverter(typeof(JsonStringEnumConverter<DynamicsForm>))]
+    [JsonIgnore]
     public DynamicsForm Form { get; init; } = DynamicsForm.Vf;
 
-    [JsonConverter(typeof(JsonStringEnumConverter<LearningRule>))]
+    /// <summary>The dynamics as the command line chooses them: --rho-prime or not.</summary>
+    [JsonPropertyName("rho-prime")]
+    public bool RhoPrime
+    {
+        get => Form == DynamicsForm.RhoPrime;
+        init => Form = value ? DynamicsForm.RhoPrime : DynamicsForm.Vf;
+    }
+
+    [JsonPropertyName("rule")]
+    [JsonConverter(typeof(KebabCaseEnumConverter<LearningRule>))]
     public LearningRule Rule { get; init; } = LearningRule.Vf;
 
+    [JsonPropertyName("init-angle")]
     public double InitAngleDegrees { get; init; } = 90;
+
+    [JsonPropertyName("seed")]
     public int Seed { get; init; } = 1;
+
+    [JsonPropertyName("dt")]
     public float Dt { get; init; } = 0.5f;
+
+    [JsonPropertyName("T1")]
     public int FreeSteps { get; init; } = 20;
+
+    [JsonPropertyName("T2")]
     public int NudgedSteps { get; init; } = 4;
+
+    [JsonPropertyName("beta")]
     public float Beta { get; init; } = 0.5f;
+
+    [JsonPropertyName("random-sign")]
     public bool RandomSign { get; init; }
+
+    [JsonPropertyName("third-phase")]
     public bool ThirdPhase { get; init; }
+
+    [JsonPropertyName("tolerance")]
     public float Tolerance { get; init; } = 1e-3f;
+
+    [JsonPropertyName("lrs")]
     public float[] LearningRates { get; init; } = [0.1f, 0.05f];
+
+    [JsonPropertyName("momentum")]
     public float Momentum { get; init; }
 
-    [JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+    [JsonPropertyName("lr-schedule")]
+    [JsonConverter(typeof(KebabCaseEnumConverter<LearningRateSchedule>))]
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    [JsonPropertyName("batch-size")]
     public int BatchSize { get; init; } = 20;
+
+    /// <summary>Rows per evaluation minibatch: no option sets it; recorded so that config.json is the whole truth.</summary>
+    [JsonPropertyName("evaluation-batch-size")]
     public int EvaluationBatchSize { get; init; } = 100;
+
+    [JsonPropertyName("epochs")]
     public int Epochs { get; init; } = 1;
+
+    [JsonPropertyName("persistent")]
     public bool PersistentParticles { get; init; }
+
+    [JsonPropertyName("engine")]
     public string Engine { get; init; } = "batch";
 
-    /// <summary>Cluster engine: the coordinator's configuration file (cluster-config/*.conf).</summary>
+    /// <summary>Cluster engine: the coordinator's configuration file (cluster-config/*.conf), absolute in config.json.</summary>
+    [JsonPropertyName("cluster-config")]
     public string? ClusterConfig { get; init; }
 
     /// <summary>Actor engine: "sync" (barrier per step, bit for bit the batch engine) or "async".</summary>
+    [JsonPropertyName("schedule")]
     public string ActorSchedule { get; init; } = "sync";
 
     /// <summary>Async schedule: transmission delay and jitter in the sender's steps, spread of the groups' step rates,
     /// and the event-driven sending threshold.</summary>
+    [JsonPropertyName("delay-steps")]
     public int DelaySteps { get; init; }
+
+    [JsonPropertyName("jitter")]
     public int Jitter { get; init; }
+
+    [JsonPropertyName("rate-spread")]
     public double RateSpread { get; init; }
+
+    [JsonPropertyName("send-threshold")]
     public float SendThreshold { get; init; }
 
     /// <summary>Sync actor schedules: a group whose only source is one wider group gets its drive from that source
     /// (same numbers, fewer bytes per step); false: every step message carries the sender's rates.</summary>
+    [JsonIgnore]
     public bool DelegateDrive { get; init; } = true;
 
+    [JsonPropertyName("no-drive-delegation")]
+    public bool NoDriveDelegation
+    {
+        get => !DelegateDrive;
+        init => DelegateDrive = !value;
+    }
+
     /// <summary>Cores the batch engine uses for its large products (1 or 2); results are identical either way.</summary>
+    [JsonPropertyName("threads")]
     public int Threads { get; init; } = 1;
 
     /// <summary>
     /// Every how many minibatches of an epoch a checkpoint is written besides the one at its end (0: only at epoch
     /// ends). Long epochs then lose at most this many minibatches to a crash; results do not depend on it.
     /// </summary>
+    [JsonPropertyName("checkpoint-every")]
     public int CheckpointEvery { get; init; }
 
-    /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).</summary>
+    /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).
+    /// No option sets it; recorded like <see cref="EvaluationBatchSize"/>.</summary>
+    [JsonPropertyName("divergence-check-every")]
     public int DivergenceCheckEvery { get; init; } = 50;
 
     /// <summary>
     /// A weight or bias beyond this magnitude means training has diverged. States are clipped to [0, 1], so
     /// exploding weights do not show up as NaN: they saturate every unit and learning silently stops instead.
     /// </summary>
+    [JsonPropertyName("max-weight")]
     public float MaxWeightMagnitude { get; init; } = 1e4f;
+
+    /// <summary>The keys of config.json that no command-line option sets (the program fixes them).</summary>
+    public static IReadOnlySet<string> RecordedOnlyKeys { get; } = new HashSet<string> { "evaluation-batch-size", "divergence-check-every" };
 
     /// <summary>The factor applied to every learning rate during <paramref name="epoch"/> (1-based).</summary>
     public float LearningRateScale(int epoch) => Schedule switch
@@ -102,7 +188,8 @@ public sealed record TrainingConfig
         Require(Momentum is >= 0 and < 1, $"--momentum must be in [0, 1), got {Momentum}");
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
-        Require(Epochs >= 0, $"--epochs must be non-negative, got {Epochs}");
+        Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
+        Require(Validation >= 0, $"--validation must be 0 (no validation split) or a positive number of samples, got {Validation}");
         Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
