@@ -63,7 +63,8 @@ public static class Program
             config.AddCommand<GradCheckCommand>("gradcheck")
                 .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")
-                .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json");
+                .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json")
+                .WithExample("gradcheck", "--weights", "runs/fmnist-vf/checkpoint.npz", "--layers", "784,500,10", "--rules", "vf", "--repeats", "5");
             config.AddCommand<NodeCommand>("node")
                 .WithDescription("Run a worker of the cluster engine: join the cluster and host the groups the coordinator places here")
                 .WithExample("node", "--config", "cluster-config/local-worker.conf")

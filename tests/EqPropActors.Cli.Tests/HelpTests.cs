@@ -22,7 +22,7 @@ public sealed class HelpTests
 
     [Theory]
     [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs")]
-    [InlineData("gradcheck", "--T1", "--T2", "--beta", "--rules", "--angles", "--json")]
+    [InlineData("gradcheck", "--T1", "--T2", "--beta", "--rules", "--angles", "--json", "--repeats", "--weights", "--third-phase")]
     [InlineData("bench", "--rule", "--seconds", "--threads")]
     public void CommandHelp_ExitsZeroAndNamesTheOptions(string command, params string[] options)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using EqPropActors.Core;
 using EqPropActors.Actors;
+using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Data;
 using EqPropActors.Core.Gradients;
 using EqPropActors.Core.Network;
@@ -18,9 +19,23 @@ public sealed class GradCheckSettings : NetworkSettings
     [Description("Comma-separated rules to check: vf, ep. Default: vf,ep")]
     public string Rules { get; init; } = "vf,ep";
 
+    public const string DefaultAngles = "0,15,30,45,60,90";
+
     [CommandOption("--angles <DEGREES>")]
-    [Description("Initial angles between W_ff and W_fbᵀ for the vf rule. Default: 0,15,30,45,60,90 (ep is tied: 0 only)")]
-    public string Angles { get; init; } = "0,15,30,45,60,90";
+    [Description("Initial angles between W_ff and W_fbᵀ for the vf rule. Default: 0,15,30,45,60,90 (ep is tied: 0 only). Not with --weights")]
+    public string? Angles { get; init; }
+
+    [CommandOption("--weights <FILE>")]
+    [Description("Measure at saved weights, e.g. a run's checkpoint.npz or best.npz, instead of the seeded initialisation at each --angles")]
+    public string? Weights { get; init; }
+
+    [CommandOption("--repeats <K>")]
+    [Description("Minibatches to measure on: repeat r uses training samples r·B to (r+1)·B − 1 (B = --batch-size); rows give mean ± sample standard deviation. Default: 1")]
+    public int Repeats { get; init; } = 1;
+
+    [CommandOption("--third-phase")]
+    [Description("The run under study trains with the centered ±β estimate: it becomes the trained_angle_deg (by default the one-sided one)")]
+    public bool ThirdPhase { get; init; }
 
     [CommandOption("--beta <BETA>")]
     [Description("Nudging strength of the estimate. Small, because the hard sigmoid's kinks bend the response at finite β. Default: 0.001")]
@@ -39,11 +54,11 @@ public sealed class GradCheckSettings : NetworkSettings
     public int NudgedSteps { get; init; } = 2000;
 
     [CommandOption("--batch-size <N>")]
-    [Description("Samples in the minibatch (the first N of the training set). Default: 20")]
+    [Description("Samples per minibatch (repeat r uses training samples r·N to (r+1)·N − 1). Default: 20")]
     public int BatchSize { get; init; } = 20;
 
     [CommandOption("--seed <SEED>")]
-    [Description("Seed of the initial weights. Default: 1")]
+    [Description("Seed of the initial weights (unused with --weights), of the finite-difference entries and of the async schedule. Default: 1")]
     public int Seed { get; init; } = 1;
 
     [CommandOption("--finite-differences <N>")]
@@ -51,7 +66,7 @@ public sealed class GradCheckSettings : NetworkSettings
     public int FiniteDifferences { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print JSON instead of a table: {\"rows\":[[{\"rule\",\"init_angle_deg\",\"layer\",\"angle_deg\",...}]]}")]
+    [Description("Print JSON instead of a table: {\"rows\":[[{\"rule\",\"init_angle_deg\",\"layer\",\"repeats\",\"one_sided_angle_deg\",\"one_sided_angle_std_deg\",\"centered_angle_deg\",...,\"trained_estimator\",\"trained_angle_deg\",...}]]}")]
     public bool Json { get; init; }
 }
 
@@ -64,23 +79,30 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
     public override int Execute(CommandContext context, GradCheckSettings settings, CancellationToken cancellation)
     {
         var layers = NetworkSpec.ParseLayers(settings.Layers).ToArray();
+        var rules = settings.Rules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => ModelSettings.ParseChoice(r, "--rules", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep))).ToArray();
+        if (settings.Weights is not null && settings.Angles is not null)
+            throw new ConfigurationException($"--angles sets the initial weights, but --weights '{settings.Weights}' gives them: pass one of the two");
         var check = new GradientCheckSettings
         {
             Layers = layers,
             Activation = settings.ParseActivation(),
             Form = settings.Form,
-            Rules = settings.Rules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(r => ModelSettings.ParseChoice(r, "--rules", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep))).ToArray(),
-            InitAnglesDegrees = ParseAngles(settings.Angles),
+            Rules = rules,
+            InitAnglesDegrees = ParseAngles(settings.Angles ?? GradCheckSettings.DefaultAngles),
+            Weights = settings.Weights is { } file ? LoadWeights(file, layers, rules) : null,
             Beta = settings.Beta > 0 ? settings.Beta : throw new ConfigurationException($"--beta must be positive, got {settings.Beta}"),
             Dt = settings.Dt,
             FreeSteps = settings.FreeSteps,
             NudgedSteps = settings.NudgedSteps,
             BatchSize = settings.BatchSize,
+            Repeats = settings.Repeats,
             Seed = settings.Seed,
+            ThirdPhase = settings.ThirdPhase,
             FiniteDifferenceEntries = settings.FiniteDifferences,
         };
-        var data = DatasetCatalog.Load(settings.Dataset, settings.DataDirectory, Math.Max(1, settings.BatchSize)).Train;
+        // The whole training set: the check itself says when --repeats × --batch-size asks for more samples than it has.
+        var data = DatasetCatalog.Load(settings.Dataset, settings.DataDirectory).Train;
         var rows = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", false), ("actors", true))
             ? GradientCheck.Run(check, data, (network, batchRows) => new ActorEngine(network, batchRows,
                 Enumerable.Repeat(1f, network.PairCount).ToArray(), settings.ParseSchedule(settings.Seed)))
@@ -92,6 +114,15 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
         return ExitCodes.Success;
     }
 
+    /// <summary>A checkpoint's weights; the loader names the file when it is missing or shaped for other layers.</summary>
+    private static ParameterSet LoadWeights(string file, int[] layers, IReadOnlyList<LearningRule> rules)
+    {
+        var weights = Checkpoint.Load(file, layers).Weights;
+        if (rules.Contains(LearningRule.Ep) && GradientCheck.FirstUntiedFeedback(weights) is { } untied)
+            throw new ConfigurationException($"--rules ep ties the feedback weights to the forward ones, but in --weights '{file}' {untied}; measure them with --rules vf");
+        return weights;
+    }
+
     private static double[] ParseAngles(string text) => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
         .Select(a => double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v is >= 0 and <= 90
             ? v : throw new ConfigurationException($"--angles: '{a}' is not an angle between 0 and 90 degrees"))
@@ -99,12 +130,20 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
 
     private static void PrintTable(IReadOnlyList<GradientCheckRow> rows, GradCheckSettings settings)
     {
-        var table = new Table().AddColumns("rule", "init angle", "layer pair", "angle to −∂J/∂θ (centered)", "one-sided", "β→0 limit (theory)", "FD check", "free residual");
+        string trained = GradientCheckSummary.TrainedEstimator(settings.ThirdPhase);
+        string Mark(string estimator) => estimator == trained ? $"{estimator} (trains)" : estimator;
+        var table = new Table().AddColumns("rule", "init angle", "layer pair", $"{Mark(GradientCheckSummary.OneSided)}",
+            $"{Mark(GradientCheckSummary.Centered)}", "β→0 limit (theory)", "FD check", "free residual");
         foreach (var row in rows)
-            table.AddRow(row.Rule, $"{row.InitAngleDeg:F0}°", row.Layer.ToString(CultureInfo.InvariantCulture), $"{row.AngleDeg:F3}°",
-                $"{row.OneSidedAngleDeg:F3}°", $"{row.LimitAngleDeg:F3}°", row.FiniteDifferenceAngleDeg is { } fd ? $"{fd:F4}°" : "", $"{row.FreeResidual:E1}");
+            table.AddRow(row.Rule, row.InitAngleDeg is { } init ? $"{init:F0}°" : "saved", row.Layer.ToString(CultureInfo.InvariantCulture),
+                MeanAndSpread(row.OneSidedAngleDeg, row.OneSidedAngleStdDeg), MeanAndSpread(row.CenteredAngleDeg, row.CenteredAngleStdDeg),
+                $"{row.TheoryAngleDeg:F3}°", row.FiniteDifferenceAngleDeg is { } fd ? $"{fd:F4}°" : "", $"{row.FreeResidual:E1}");
         AnsiConsole.Write(table);
+        string weights = settings.Weights is { } file ? $"the weights in {file}" : $"the seeded initial weights (seed {settings.Seed})";
         AnsiConsole.MarkupLineInterpolated(
-            $"Angles between the local rule's update at β = {settings.Beta} (T1 = {settings.FreeSteps}, T2 = {settings.NudgedSteps}) and the true gradient of the loss at the free fixed point (adjoint, double precision). Theory: 0 when the Jacobian is symmetric (tied weights); grows with its antisymmetric part.");
+            $"Angles between the local rule's update at β = {settings.Beta} (T1 = {settings.FreeSteps}, T2 = {settings.NudgedSteps}) and the true gradient of the loss at the free fixed point (adjoint, double precision), at {weights}: mean ± sample standard deviation over {settings.Repeats} minibatch(es) of {settings.BatchSize}. The run trains with the {trained} estimate{(settings.ThirdPhase ? " (--third-phase)" : " (no --third-phase)")}. Theory: 0 when the Jacobian is symmetric (tied weights); grows with its antisymmetric part.");
     }
+
+    private static string MeanAndSpread(double mean, double? standardDeviation) =>
+        standardDeviation is { } spread ? $"{mean:F3}° ± {spread:F3}°" : $"{mean:F3}°";
 }

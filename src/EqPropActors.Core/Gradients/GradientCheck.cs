@@ -6,38 +6,6 @@ using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Gradients;
 
-/// <summary>Settings of a theorem check (vfep.md, "What the paper claims", claim 1).</summary>
-public sealed record GradientCheckSettings
-{
-    public required int[] Layers { get; init; }
-    public Activation Activation { get; init; } = Activation.HardSigmoid;
-    public DynamicsForm Form { get; init; } = DynamicsForm.Vf;
-    public IReadOnlyList<LearningRule> Rules { get; init; } = [LearningRule.Vf, LearningRule.Ep];
-    public IReadOnlyList<double> InitAnglesDegrees { get; init; } = [0, 15, 30, 45, 60, 90];
-    public float Beta { get; init; } = 0.001f;
-    public float Dt { get; init; } = 0.5f;
-    public int FreeSteps { get; init; } = 2000;
-    public int NudgedSteps { get; init; } = 2000;
-    public int BatchSize { get; init; } = 20;
-    public int Seed { get; init; } = 1;
-
-    /// <summary>Entries per tensor checked by finite differences of the loss (0 = skip; costly on large nets).</summary>
-    public int FiniteDifferenceEntries { get; init; }
-}
-
-/// <summary>One row of the check: for a rule, an initial angle and a layer pair, the angles between estimates.</summary>
-/// <param name="AngleDeg">Angle between the engine's centered estimate at β (the update it would apply, ΔW/α)
-/// and the true gradient −∂J/∂θ computed by the adjoint method.</param>
-/// <param name="OneSidedAngleDeg">The same for the one-sided estimate (s^β − s⁰)/β.</param>
-/// <param name="LimitAngleDeg">Theorem 1's prediction: angle between the β → 0 limit of the VF rule,
-/// ν = c J⁻ᵀ M, and the true gradient (for the symmetric rule: 0 by construction of the energy).</param>
-/// <param name="FiniteDifferenceAngleDeg">Angle between the adjoint gradient and central finite differences of
-/// the loss on a random subset of entries (a check of the reference itself), when requested.</param>
-/// <param name="FreeResidual">Largest per-sample residual ‖s_T − s_{T−1}‖/dt at the end of the engine's free phase:
-/// the one-sided estimate is only meaningful when it is far below β.</param>
-public sealed record GradientCheckRow(string Rule, double InitAngleDeg, int Layer, double AngleDeg, double OneSidedAngleDeg,
-    double LimitAngleDeg, double? FiniteDifferenceAngleDeg, double FreeResidual);
-
 /// <summary>
 /// Compares, at the free fixed point of a real minibatch, the local rule's update as the engine computes it with the
 /// shared kernel, against the true gradient of the loss at the fixed point computed independently in double
@@ -45,26 +13,84 @@ public sealed record GradientCheckRow(string Rule, double InitAngleDeg, int Laye
 /// </summary>
 public static class GradientCheck
 {
-    /// <summary>Runs the check with the synchronous batch engine.</summary>
+    /// <summary>Runs the check with the synchronous batch engine: one row per rule, starting point and layer pair.</summary>
     public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data) =>
-        Run(settings, data, (network, rows) => new BatchEngine(network, rows, Enumerable.Repeat(1f, network.PairCount).ToArray()));
+        GradientCheckSummary.Summarize(Measure(settings, data), settings.ThirdPhase);
 
     /// <summary>Runs the check with engines made by <paramref name="createEngine"/>(network, rows).</summary>
-    public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data, Func<NetworkSpec, int, IEngine> createEngine)
+    public static IReadOnlyList<GradientCheckRow> Run(GradientCheckSettings settings, Dataset data, Func<NetworkSpec, int, IEngine> createEngine) =>
+        GradientCheckSummary.Summarize(Measure(settings, data, createEngine), settings.ThirdPhase);
+
+    /// <summary>The check's measurements on each minibatch (repeat), before they are folded into mean and spread.</summary>
+    public static IReadOnlyList<GradientCheckMeasurement> Measure(GradientCheckSettings settings, Dataset data,
+        Func<NetworkSpec, int, IEngine>? createEngine = null)
     {
-        var rows = new List<GradientCheckRow>();
+        createEngine ??= (network, rows) => new BatchEngine(network, rows, Enumerable.Repeat(1f, network.PairCount).ToArray());
         var network = new NetworkSpec(settings.Layers, settings.Activation, settings.Form);
-        var batch = LoadBatch(network, data, settings.BatchSize);
+        Validate(settings, network, data);
+        var batches = Enumerable.Range(0, settings.Repeats).Select(r => LoadBatch(network, data, r * settings.BatchSize, settings.BatchSize)).ToArray();
+        var measurements = new List<GradientCheckMeasurement>();
         foreach (var rule in settings.Rules)
-            foreach (double angle in rule == LearningRule.Ep ? [0.0] : settings.InitAnglesDegrees)
-                rows.AddRange(CheckOne(settings, network, batch, rule, angle, createEngine));
-        return rows;
+            foreach (var (initAngle, weights) in StartingPoints(settings, rule))
+                for (int repeat = 0; repeat < batches.Length; repeat++)
+                    measurements.AddRange(CheckOne(settings, network, batches[repeat], repeat, rule, initAngle, weights, createEngine));
+        return measurements;
     }
 
-    private static IEnumerable<GradientCheckRow> CheckOne(GradientCheckSettings settings, NetworkSpec network, Minibatch batch,
-        LearningRule rule, double initAngle, Func<NetworkSpec, int, IEngine> createEngine)
+    /// <summary>
+    /// The name of the first feedback matrix that is not bit for bit the transpose of the forward matrix it mirrors
+    /// (as symmetric EP keeps them), or null when the weights are tied.
+    /// </summary>
+    public static string? FirstUntiedFeedback(ParameterSet weights)
     {
-        var weights = WeightInitializer.Create(settings.Layers, initAngle, settings.Seed);
+        var sizes = weights.LayerSizes;
+        for (int l = 1; l < sizes.Count - 1; l++)
+        {
+            float[] transposedForward = WeightInitializer.Transpose(weights.Forward[l + 1], sizes[l], sizes[l + 1]);
+            // Bit patterns: training with tied weights keeps both copies bit-identical, so any difference means untied.
+            if (!System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(transposedForward.AsSpan())
+                    .SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(weights.Feedback[l].AsSpan())))
+                return $"Wfb{l} is not the transpose of Wff{l + 1}";
+        }
+        return null;
+    }
+
+    private static void Validate(GradientCheckSettings settings, NetworkSpec network, Dataset data)
+    {
+        if (data.FeatureCount != network.InputSize || data.ClassCount != network.OutputSize)
+            throw new ArgumentException($"--layers {network.Describe()} does not fit data set '{data.Name}' " +
+                $"({data.FeatureCount} features, {data.ClassCount} classes)");
+        if (settings.Repeats < 1)
+            throw new ArgumentException($"--repeats must be at least 1, got {settings.Repeats}");
+        if (settings.BatchSize < 1)
+            throw new ArgumentException($"--batch-size must be at least 1, got {settings.BatchSize}");
+        if ((long)settings.Repeats * settings.BatchSize > data.Count)
+            throw new ArgumentException($"--repeats {settings.Repeats} × --batch-size {settings.BatchSize} needs " +
+                $"{(long)settings.Repeats * settings.BatchSize} training samples, but data set '{data.Name}' has {data.Count}");
+        if (settings.Weights is not { } weights)
+            return;
+        if (!weights.LayerSizes.SequenceEqual(settings.Layers))
+            throw new ArgumentException($"the weights are for layers {string.Join(',', weights.LayerSizes)}, not --layers {network.Describe()}");
+        if (settings.Rules.Contains(LearningRule.Ep) && FirstUntiedFeedback(weights) is { } untied)
+            throw new ArgumentException($"rule ep ties the feedback weights to the forward ones, but in the given weights {untied}; check them with --rules vf");
+    }
+
+    /// <summary>The weights each rule is measured at: the given ones, or the seeded initialisation at each initial angle.</summary>
+    private static IEnumerable<(double? InitAngle, ParameterSet Weights)> StartingPoints(GradientCheckSettings settings, LearningRule rule)
+    {
+        if (settings.Weights is { } given)
+        {
+            yield return (null, given);
+            yield break;
+        }
+        // Distinct: a repeated angle would otherwise be counted as more repeats of one row.
+        foreach (double angle in rule == LearningRule.Ep ? [0.0] : settings.InitAnglesDegrees.Distinct())
+            yield return (angle, WeightInitializer.Create(settings.Layers, angle, settings.Seed));
+    }
+
+    private static IEnumerable<GradientCheckMeasurement> CheckOne(GradientCheckSettings settings, NetworkSpec network, Minibatch batch, int repeat,
+        LearningRule rule, double? initAngle, ParameterSet weights, Func<NetworkSpec, int, IEngine> createEngine)
+    {
         var centered = EngineEstimate(settings, network, batch, weights, rule, centered: true, createEngine, out var freeStates, out double freeResidual);
         var oneSided = EngineEstimate(settings, network, batch, weights, rule, centered: false, createEngine, out _, out _);
 
@@ -88,11 +114,11 @@ public static class GradientCheck
 
         for (int pair = 1; pair <= network.PairCount; pair++)
         {
-            double angle, oneSidedAngle, limitAngle;
+            double centeredAngle, oneSidedAngle, limitAngle;
             if (rule == LearningRule.Vf)
             {
                 var selection = PairTensors(pair).ToArray();
-                angle = Angles.Degrees(ParameterConversion.ToGradient(centered), truth, selection);
+                centeredAngle = Angles.Degrees(ParameterConversion.ToGradient(centered), truth, selection);
                 oneSidedAngle = Angles.Degrees(ParameterConversion.ToGradient(oneSided), truth, selection);
                 limitAngle = Angles.Degrees(limit, truth, selection);
             }
@@ -101,12 +127,12 @@ public static class GradientCheck
                 // Tied weights: the parameter is one matrix per pair, its gradient the sum of both directions' gradients.
                 var tiedTruth = truth.ToTied();
                 double[] truthVector = [.. tiedTruth.Weights[pair]!, .. tiedTruth.Bias[pair]!];
-                angle = Angles.Degrees(TiedEstimate(centered, pair), truthVector);
+                centeredAngle = Angles.Degrees(TiedEstimate(centered, pair), truthVector);
                 oneSidedAngle = Angles.Degrees(TiedEstimate(oneSided, pair), truthVector);
                 limitAngle = 0; // with tied weights and the energy's dynamics the limit is the gradient itself
             }
-            yield return new GradientCheckRow(rule.ToString().ToLowerInvariant(), initAngle, pair, angle, oneSidedAngle, limitAngle,
-                finiteDifferenceAngles?[pair - 1], freeResidual);
+            yield return new GradientCheckMeasurement(rule.ToString().ToLowerInvariant(), initAngle, pair, repeat, centeredAngle, oneSidedAngle,
+                limitAngle, finiteDifferenceAngles?[pair - 1], freeResidual);
         }
     }
 
@@ -174,17 +200,14 @@ public static class GradientCheck
         return values;
     }
 
-    private static Minibatch LoadBatch(NetworkSpec network, Dataset data, int rows)
+    /// <summary>Training samples [first, first + rows) as a minibatch (the caller has checked that they exist).</summary>
+    private static Minibatch LoadBatch(NetworkSpec network, Dataset data, int first, int rows)
     {
-        if (data.FeatureCount != network.InputSize || data.ClassCount != network.OutputSize)
-            throw new ArgumentException($"--layers {network.Describe()} does not fit data set '{data.Name}' " +
-                $"({data.FeatureCount} features, {data.ClassCount} classes)");
-        rows = Math.Min(rows, data.Count);
         var batch = new Minibatch(rows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize)) { Rows = rows };
-        var indices = Enumerable.Range(0, rows).ToArray();
+        var indices = Enumerable.Range(first, rows).ToArray();
         data.CopyBatch(indices, batch.Inputs, batch.InputStride, batch.Targets, batch.TargetStride);
         for (int r = 0; r < rows; r++)
-            batch.Labels[r] = data.Labels[r];
+            batch.Labels[r] = data.Labels[first + r];
         return batch;
     }
 }

@@ -31,15 +31,15 @@ public sealed class GradientCheckTests
     {
         var rows = GradientCheck.Run(Settings(LearningRule.Vf), Data);
         Assert.Equal(2, rows.Count);
-        Assert.All(rows, row => Assert.True(row.AngleDeg < 1.0, $"layer {row.Layer}: {row.AngleDeg:F3}° from the true gradient"));
-        Assert.All(rows, row => Assert.True(row.LimitAngleDeg < 1e-6, $"theory says 0 for a symmetric Jacobian, got {row.LimitAngleDeg}"));
+        Assert.All(rows, row => Assert.True(row.CenteredAngleDeg < 1.0, $"layer {row.Layer}: {row.CenteredAngleDeg:F3}° from the true gradient"));
+        Assert.All(rows, row => Assert.True(row.TheoryAngleDeg < 1e-6, $"theory says 0 for a symmetric Jacobian, got {row.TheoryAngleDeg}"));
     }
 
     [Fact]
     public void AsymmetryTakesTheUpdateAwayFromTheGradientAsTheTheoremPredicts()
     {
         var rows = GradientCheck.Run(Settings(LearningRule.Vf, angles: [0, 15, 30, 90]), Data);
-        double Angle(double init, int layer) => rows.Single(r => r.InitAngleDeg == init && r.Layer == layer).AngleDeg;
+        double Angle(double init, int layer) => rows.Single(r => r.InitAngleDeg == init && r.Layer == layer).CenteredAngleDeg;
         for (int layer = 1; layer <= 2; layer++)
         {
             Assert.True(Angle(0, layer) < Angle(15, layer) && Angle(15, layer) < Angle(30, layer),
@@ -47,8 +47,8 @@ public sealed class GradientCheckTests
             Assert.True(Angle(90, layer) > Angle(0, layer) + 5, $"layer {layer}: independent weights {Angle(90, layer):F2}° vs tied {Angle(0, layer):F2}°");
         }
         // The measured update and Theorem 1's β → 0 limit (computed independently) agree for every asymmetry.
-        Assert.All(rows, row => Assert.True(Math.Abs(row.AngleDeg - row.LimitAngleDeg) < 1.5,
-            $"init {row.InitAngleDeg}°, layer {row.Layer}: measured {row.AngleDeg:F2}° but theory {row.LimitAngleDeg:F2}°"));
+        Assert.All(rows, row => Assert.True(Math.Abs(row.CenteredAngleDeg - row.TheoryAngleDeg) < 1.5,
+            $"init {row.InitAngleDeg}°, layer {row.Layer}: measured {row.CenteredAngleDeg:F2}° but theory {row.TheoryAngleDeg:F2}°"));
     }
 
     [Fact]

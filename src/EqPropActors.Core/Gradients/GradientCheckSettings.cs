@@ -1,0 +1,36 @@
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Core.Gradients;
+
+/// <summary>Settings of a theorem check (vfep.md, "What the paper claims", claim 1).</summary>
+public sealed record GradientCheckSettings
+{
+    public required int[] Layers { get; init; }
+    public Activation Activation { get; init; } = Activation.HardSigmoid;
+    public DynamicsForm Form { get; init; } = DynamicsForm.Vf;
+    public IReadOnlyList<LearningRule> Rules { get; init; } = [LearningRule.Vf, LearningRule.Ep];
+
+    /// <summary>Initial angles of the seeded weights (vf; ep is tied, so 0 only). Not used when <see cref="Weights"/> is set.</summary>
+    public IReadOnlyList<double> InitAnglesDegrees { get; init; } = [0, 15, 30, 45, 60, 90];
+
+    public float Beta { get; init; } = 0.001f;
+    public float Dt { get; init; } = 0.5f;
+    public int FreeSteps { get; init; } = 2000;
+    public int NudgedSteps { get; init; } = 2000;
+    public int BatchSize { get; init; } = 20;
+
+    /// <summary>Minibatches measured: repeat r uses training samples [r·B, (r+1)·B), so one angle is never one minibatch's accident.</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>Seed of the initial weights and of the finite-difference entries.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Weights to measure at (e.g. a run's checkpoint) instead of the seeded initialisation at each initial angle.</summary>
+    public ParameterSet? Weights { get; init; }
+
+    /// <summary>Whether the run under study trains with the centered ±β estimate (--third-phase); otherwise with the one-sided one.</summary>
+    public bool ThirdPhase { get; init; }
+
+    /// <summary>Entries per tensor checked by finite differences of the loss (0 = skip; costly on large nets).</summary>
+    public int FiniteDifferenceEntries { get; init; }
+}
