@@ -30,6 +30,9 @@ public static class Program
             Console.Error.WriteLine("SIGTERM: stopping after the current minibatch");
             interrupt.Cancel();
         });
+        // Started by a study (or a test): stop as after Ctrl+C when that process is gone. A node watches for itself.
+        if (args.FirstOrDefault() is not "node")
+            ParentProcessWatch.StopWhenGone(interrupt, args.FirstOrDefault() ?? "eqprop");
         try
         {
             return Run(args, interrupt.Token);
@@ -65,6 +68,10 @@ public static class Program
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")
                 .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json")
                 .WithExample("gradcheck", "--weights", "runs/fmnist-vf/checkpoint.npz", "--layers", "784,500,10", "--rules", "vf", "--repeats", "5");
+            config.AddCommand<StudyCommand>("study")
+                .WithDescription("Run every condition of a study spec with every seed, then compare them with the baseline seed by seed (means, 95 % confidence intervals, paired differences, plots, report.md)")
+                .WithExample("study", "studies/asynchrony.toml", "--out", "studies-out/asynchrony")
+                .WithExample("study", "studies/asymmetry.toml", "--out", "studies-out/asymmetry", "--report-only");
             config.AddCommand<NodeCommand>("node")
                 .WithDescription("Run a worker of the cluster engine: join the cluster and host the groups the coordinator places here")
                 .WithExample("node", "--config", "cluster-config/local-worker.conf")

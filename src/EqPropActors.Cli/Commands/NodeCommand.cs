@@ -34,7 +34,7 @@ public sealed class NodeCommand : Command<NodeSettings>
     {
         string file = settings.Config!;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        StopWithParent(stop);
+        ParentProcessWatch.StopWhenGone(stop, "node");
         cancellation = stop.Token;
         var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var config = ClusterNodeConfig.Load(file, NodeRole.Worker, settings.Port, seeds);
@@ -56,40 +56,6 @@ public sealed class NodeCommand : Command<NodeSettings>
             // coordinator downs a worker it cannot reach). A fresh incarnation joins the next coordinator through
             // the same seed nodes.
             Console.Error.WriteLine($"node {node.Name}: no longer a member (the coordinator left or vanished, or this node was downed); joining again");
-        }
-    }
-
-    /// <summary>A worker started by <see cref="LocalWorkers"/> (tests, benchmarks) leaves when the process that
-    /// started it is gone, however that process ended.</summary>
-    private static void StopWithParent(CancellationTokenSource stop)
-    {
-        if (!int.TryParse(Environment.GetEnvironmentVariable(LocalWorkers.ParentProcessVariable), out int parentId))
-            return;
-        Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                if (!IsRunning(parentId))
-                {
-                    Console.Error.WriteLine($"node: the process that started it ({parentId}) is gone; leaving");
-                    await stop.CancelAsync();
-                    return;
-                }
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        });
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

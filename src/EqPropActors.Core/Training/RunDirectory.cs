@@ -19,6 +19,9 @@ public sealed class RunDirectory
     public const string BestCheckpointFile = "best.npz";
     public const string ParticlesFile = "particles.npz";
 
+    /// <summary>A study's gradient check of the run's final weights (eqprop gradcheck --json).</summary>
+    public const string GradcheckFile = "gradcheck.json";
+
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -29,7 +32,8 @@ public sealed class RunDirectory
     public static readonly IReadOnlySet<string> RunFiles = new HashSet<string>(StringComparer.Ordinal)
     {
         ConfigFile, MetricsFile, ResultsFile, CheckpointFile, BestCheckpointFile, ParticlesFile,
-        "learning_curves.png", "loss_curves.png", "weight_angles.png", "train.log",
+        "learning_curves.png", "loss_curves.png", "weight_angles.png",
+        GradcheckFile,
     };
 
     /// <summary>Keys config.json records besides the settings: the program that wrote it.</summary>

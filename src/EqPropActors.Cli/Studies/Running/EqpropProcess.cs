@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using EqPropActors.Cluster.Hosting;
+
+namespace EqPropActors.Cli.Studies.Running;
+
+/// <summary>
+/// Runs this same eqprop as a child process (a study's training runs and gradient checks). A child per run keeps runs
+/// apart (memory, threads, a crash) and lets --jobs run several at once; the child stops gently when this process is
+/// gone (EQPROP_PARENT_PID), so no orphan keeps writing into a folder the next study run resumes.
+/// </summary>
+public static class EqpropProcess
+{
+    /// <summary>Runs <c>eqprop args</c>, appending what it prints to <paramref name="logFile"/> (and its standard output
+    /// to <paramref name="standardOutput"/> when given instead); returns the exit code. Cancelling sends SIGTERM, which
+    /// a training run answers by saving its checkpoint, and then waits for the child to end.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, string logFile, CancellationToken cancellation, StringWriter? standardOutput = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(typeof(EqpropProcess).Assembly.Location);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment[LocalWorkers.ParentProcessVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+        await using var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var gate = new object();
+        void Write(string? line)
+        {
+            if (line is null)
+                return;
+            lock (gate)
+                log.WriteLine(line);
+        }
+        await log.WriteLineAsync($"=== {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}: eqprop {string.Join(' ', args.Select(Quote))}");
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (standardOutput is null)
+                Write(e.Data);
+            else if (e.Data is not null)
+                lock (gate)
+                    standardOutput.WriteLine(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await using (cancellation.Register(() => ProcessSignals.Send(process, ProcessSignals.Terminate)))
+            await process.WaitForExitAsync(CancellationToken.None);
+        process.WaitForExit(); // drains the redirected streams
+        await log.WriteLineAsync($"=== exit code {process.ExitCode}");
+        return process.ExitCode;
+    }
+
+    private static string Quote(string arg) => arg.Contains(' ') ? $"\"{arg}\"" : arg;
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.Json;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Cli.Studies.Running;
+
+/// <summary>
+/// The <c>eqprop gradcheck</c> that measures what a finished run trains with (science.md, "Measure what trains"): at
+/// the run's final weights, with its rule, β, phase lengths, dynamics, engine and schedule, on
+/// <paramref name="repeats"/> minibatches of its batch size; the estimator it names as trained is the one-sided one
+/// unless the run used the centered third phase.
+/// </summary>
+public static class GradcheckArguments
+{
+    public static IReadOnlyList<string> For(TrainingConfig config, string weightsFile, int repeats)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var args = new List<string>
+        {
+            "gradcheck", "--json", "--weights", weightsFile, "--repeats", repeats.ToString(c),
+            "--dataset", config.Dataset,
+            "--layers", string.Join(',', config.Layers),
+            "--activation", JsonNamingPolicy.KebabCaseLower.ConvertName(config.Activation.ToString()),
+            "--rules", config.Rule.ToString().ToLowerInvariant(),
+            "--beta", config.Beta.ToString("R", c),
+            "--dt", config.Dt.ToString("R", c),
+            "--T1", config.FreeSteps.ToString(c),
+            "--T2", config.NudgedSteps.ToString(c),
+            "--batch-size", config.BatchSize.ToString(c),
+            "--seed", config.Seed.ToString(c),
+        };
+        if (config.DataDirectory is { } data)
+            args.AddRange(["--data", data]);
+        if (config.RhoPrime)
+            args.Add("--rho-prime");
+        if (config.ThirdPhase)
+            args.Add("--third-phase");
+        // The cluster engine computes exactly what the in-process actors do (bit for bit under sync); the check needs no workers.
+        if (config.Engine != "batch")
+        {
+            args.AddRange(["--engine", "actors", "--schedule", config.ActorSchedule,
+                "--delay-steps", config.DelaySteps.ToString(c), "--jitter", config.Jitter.ToString(c),
+                "--rate-spread", config.RateSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c)]);
+            if (!config.DelegateDrive)
+                args.Add("--no-drive-delegation");
+        }
+        return args;
+    }
+}

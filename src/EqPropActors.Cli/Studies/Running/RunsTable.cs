@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EqPropActors.Core.Checkpoints;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Cli.Studies.Running;
+
+/// <summary>
+/// runs.csv: one row per run of the study, read from the run folders (results.json, gradcheck.json), so that it is
+/// the truth of the folders whenever it is written. Columns: condition, seed, the options that differ between
+/// conditions, status (completed, diverged, interrupted, failed, pending) and reason, the metrics, run_dir.
+/// Errors are fractions; angles in degrees (weight_angle_pairK: W_ff vs W_fbᵀ at the end; the gradient-check angles
+/// of pair K are means over the check's minibatches at the final weights).
+/// </summary>
+public static class RunsTable
+{
+    private static readonly string[] ResultMetrics =
+        ["epochs", "val_error", "test_error", "train_error", "val_loss", "test_loss", "best_epoch", "best_val_error", "best_epoch_test_error"];
+
+    private static readonly string[] GradcheckEstimators = ["one_sided", "centered", "trained", "theory"];
+
+    private static readonly string[] TrafficMetrics = ["messages", "bytes", "staleness", "seconds"];
+
+    public static void Write(StudyFolder study)
+    {
+        int pairs = study.Runs.Max(r => PairCount(r.Condition));
+        var header = new List<string> { "condition", "seed" };
+        header.AddRange(study.Spec.VariedOptions);
+        header.AddRange(["status", "reason"]);
+        header.AddRange(ResultMetrics);
+        header.AddRange(Enumerable.Range(2, Math.Max(0, pairs - 1)).Select(k => $"weight_angle_pair{k}_deg"));
+        if (study.Spec.Gradcheck)
+            foreach (var estimator in GradcheckEstimators)
+                header.AddRange(Enumerable.Range(1, pairs).Select(k => $"{estimator}_angle_pair{k}_deg"));
+        header.AddRange(TrafficMetrics);
+        header.Add("run_dir");
+
+        var text = new StringBuilder();
+        text.AppendLine(string.Join(',', header.Select(Cell)));
+        foreach (var run in study.Runs)
+            text.AppendLine(string.Join(',', Row(run, study, pairs).Select(Cell)));
+        AtomicFile.WriteAllBytes(study.File(StudyFolder.RunsTableFile), Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static IEnumerable<string> Row(StudyRun run, StudyFolder study, int pairs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var cells = new List<string> { run.Condition.Name, run.Seed.ToString(c) };
+        cells.AddRange(study.Spec.VariedOptions.Select(name => run.Condition.Option(name) ?? ""));
+
+        using var results = ReadJson(run.File(RunDirectory.ResultsFile));
+        if (results is null)
+        {
+            bool tried = File.Exists(run.LogFile);
+            cells.AddRange([tried ? RunStatus.Failed : "pending", tried ? LastError(run.LogFile) : ""]);
+            cells.AddRange(Enumerable.Repeat("", ResultMetrics.Length + Math.Max(0, pairs - 1)));
+        }
+        else
+        {
+            var root = results.RootElement;
+            cells.Add(Text(root, "status"));
+            cells.Add(Text(root, "reason"));
+            cells.Add(Number(root, "epochs_completed"));
+            cells.AddRange(ResultMetrics.Skip(1).Select(name => Number(root, name)));
+            var angles = root.TryGetProperty("final_weight_angles_degrees", out var a) ? a.EnumerateArray().Select(e => e.GetDouble()).ToArray() : [];
+            cells.AddRange(Enumerable.Range(0, Math.Max(0, pairs - 1)).Select(i => i < angles.Length ? angles[i].ToString("R", c) : ""));
+        }
+
+        if (study.Spec.Gradcheck)
+        {
+            using var gradcheck = ReadJson(run.File(StudyRun.GradcheckFile));
+            var rows = gradcheck?.RootElement.GetProperty("rows").EnumerateArray().ToArray() ?? [];
+            foreach (var estimator in GradcheckEstimators)
+                for (int pair = 1; pair <= pairs; pair++)
+                {
+                    var row = rows.FirstOrDefault(r => r.GetProperty("layer").GetInt32() == pair);
+                    cells.Add(row.ValueKind == JsonValueKind.Object ? Number(row, $"{estimator}_angle_deg") : "");
+                }
+        }
+
+        if (results is null)
+            cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length));
+        else
+        {
+            var root = results.RootElement;
+            cells.AddRange([Number(root, "messages"), Number(root, "bytes"), Number(root, "mean_staleness"), Number(root, "train_seconds")]);
+        }
+        cells.Add(run.RelativeDirectory.Replace('\\', '/'));
+        return cells;
+    }
+
+    private static int PairCount(StudyCondition condition) =>
+        condition.Option("layers") is { } layers ? layers.Split(',').Length - 1 : 2; // eqprop train's default 784,500,10
+
+    private static JsonDocument? ReadJson(string path)
+    {
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    private static string Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString("R", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The last "error:" line a run's processes printed: why a run that wrote no results.json failed.</summary>
+    private static string LastError(string logFile) =>
+        File.ReadLines(logFile).LastOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal))?["error:".Length..].Trim()
+        ?? $"no results.json; see {logFile}";
+
+    /// <summary>RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled.</summary>
+    public static string Cell(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : $"\"{value.Replace("\"", "\"\"")}\"";
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using EqPropActors.Core.Training;
+
+namespace EqPropActors.Cli.Studies.Running;
+
+/// <summary>One run of a study: a condition trained with one seed, in its own ordinary run folder.</summary>
+public sealed class StudyRun(StudyCondition condition, int seed, StudyFolder study)
+{
+    public const string GradcheckFile = RunDirectory.GradcheckFile;
+
+    public StudyCondition Condition { get; } = condition;
+
+    public int Seed { get; } = seed;
+
+    /// <summary>The run folder relative to the study folder (runs/&lt;condition&gt;/seed-&lt;k&gt;).</summary>
+    public string RelativeDirectory { get; } = Path.Combine("runs", condition.Slug, $"seed-{seed}");
+
+    public string Directory => Path.Combine(study.Path, RelativeDirectory);
+
+    /// <summary>Everything the run's processes printed, outside the run folder (which holds only run files).</summary>
+    public string LogFile => Path.Combine(study.Path, "logs", condition.Slug, $"seed-{seed}.log");
+
+    public string File(string name) => Path.Combine(Directory, name);
+
+    public string Describe() => $"{Condition.Name} seed {Seed}";
+
+    /// <summary>How far the run got, read from its folder.</summary>
+    public StudyRunState State(bool gradcheckWanted)
+    {
+        string? status = ReadStatus();
+        bool checkpoint = System.IO.File.Exists(File(RunDirectory.CheckpointFile));
+        return status switch
+        {
+            RunStatus.Completed when gradcheckWanted && !System.IO.File.Exists(File(GradcheckFile)) => StudyRunState.NeedsGradcheck,
+            RunStatus.Completed or RunStatus.Diverged => StudyRunState.Finished,
+            _ when checkpoint => StudyRunState.Resumable,
+            _ => StudyRunState.NotStarted,
+        };
+    }
+
+    /// <summary>results.json's status, or null when there is none (not started, or killed before it could write).</summary>
+    public string? ReadStatus()
+    {
+        string path = File(RunDirectory.ResultsFile);
+        if (!System.IO.File.Exists(path))
+            return null;
+        try
+        {
+            using var json = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
+            return json.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null; // results.json is written atomically; an unreadable one is not ours: treat the run as unfinished
+        }
+    }
+}
+
+public enum StudyRunState
+{
+    /// <summary>Nothing usable in the folder: train from the start (replacing whatever is there).</summary>
+    NotStarted,
+
+    /// <summary>A checkpoint of an unfinished run: --resume it.</summary>
+    Resumable,
+
+    /// <summary>Trained to the end; the gradient check the spec asks for is still missing.</summary>
+    NeedsGradcheck,
+
+    /// <summary>Completed (with its gradient check if asked for) or diverged: nothing left to do.</summary>
+    Finished,
+}
