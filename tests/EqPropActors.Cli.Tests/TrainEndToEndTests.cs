@@ -19,7 +19,7 @@ public sealed class TrainEndToEndTests : IDisposable
         var result = CliRunner.RunOk(CliRunner.Train("--seed", "7", "--validation", "50", "--out", run));
 
         Assert.Equal(
-            ["best.npz", "checkpoint.npz", "config.json", "learning_curves.png", "metrics.csv", "results.json", "weight_angles.png"],
+            ["best.npz", "checkpoint.npz", "config.json", "learning_curves.png", "loss_curves.png", "metrics.csv", "results.json", "weight_angles.png"],
             Directory.GetFiles(run).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
         Assert.Contains(run, result.Flat);
 
@@ -81,7 +81,7 @@ public sealed class TrainEndToEndTests : IDisposable
         }
 
         // plots
-        foreach (var png in new[] { "learning_curves.png", "weight_angles.png" })
+        foreach (var png in new[] { "learning_curves.png", "loss_curves.png", "weight_angles.png" })
         {
             var bytes = File.ReadAllBytes(Path.Combine(run, png));
             Assert.True(bytes.Length > 1000, $"{png} has only {bytes.Length} bytes");

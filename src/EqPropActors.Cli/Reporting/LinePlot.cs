@@ -1,4 +1,3 @@
-using EqPropActors.Core.Checkpoints;
 using ScottPlot;
 
 namespace EqPropActors.Cli.Reporting;
@@ -6,6 +5,11 @@ namespace EqPropActors.Cli.Reporting;
 /// <summary>Line charts of training curves (loss, accuracy per epoch) saved as PNG files.</summary>
 public static class LinePlot
 {
+    /// <summary>
+    /// One line per series over the shared <paramref name="x"/>. A NaN in a series is a point without a value (an epoch
+    /// without validation, say): the line skips it. <paramref name="integerXTicks"/> suits epoch axes;
+    /// <paramref name="markers"/> marks each point, so that few epochs still read as measurements, not as a trend.
+    /// </summary>
     public static void SavePng(
         string path,
         string title,
@@ -14,7 +18,9 @@ public static class LinePlot
         IReadOnlyList<double> x,
         IReadOnlyList<(string Label, IReadOnlyList<double> Y)> series,
         int width = 800,
-        int height = 500)
+        int height = 500,
+        bool integerXTicks = false,
+        bool markers = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(series);
@@ -35,20 +41,20 @@ public static class LinePlot
             }
         }
 
-        using var plot = new Plot();
-        plot.Font.Set(PlotFont.SansFamily);
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        foreach (var (label, y) in series)
+        using var plot = PlotCanvas.Create(title, xLabel, yLabel);
+        for (int s = 0; s < series.Count; s++)
         {
-            plot.Add.ScatterLine(xValues, y.ToArray()).LegendText = label;
+            var (label, y) = series[s];
+            int[] present = Enumerable.Range(0, xValues.Length).Where(i => !double.IsNaN(y[i])).ToArray();
+            var line = plot.Add.ScatterLine(present.Select(i => xValues[i]).ToArray(), present.Select(i => y[i]).ToArray(), PlotCanvas.ColorOf(s));
+            line.LegendText = label;
+            line.MarkerSize = markers ? 6 : 0;
         }
+        if (integerXTicks)
+            PlotCanvas.UseIntegerTicks(plot.Axes.Bottom);
         // Outside the data area, so the legend never hides a curve, wherever the curves go.
         plot.ShowLegend(Edge.Right);
 
-        // Rendered in memory first so a failed render never replaces an existing plot with a broken file.
-        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        AtomicFile.WriteAllBytes(path, png);
+        PlotCanvas.SavePng(plot, path, width, height);
     }
 }
