@@ -59,6 +59,8 @@ public sealed class StudyCommandTests : IDisposable
 
         var (header, rows) = ReadCsv(Path.Combine(output, "runs.csv"));
         Assert.Equal(["condition", "seed", "beta", "status"], header[..4]);
+        // The baseline leaves beta to its default; the table says what the run resolved it to.
+        Assert.Equal(["0.5", "1", "0.5", "1"], rows.Select(r => r[2]).ToArray());
         Assert.Equal(4, rows.Length);
         // Seed by seed: both conditions of seed 1 first.
         Assert.Equal(["beta 0.5/1", "beta 1/1", "beta 0.5/2", "beta 1/2"], rows.Select(r => $"{r[0]}/{r[1]}").ToArray());
@@ -141,7 +143,7 @@ public sealed class StudyCommandTests : IDisposable
         File.WriteAllText(Path.Combine(output, "todo.txt"), "keep");
         var refused = CliRunner.Run("study", WriteSpec(Spec), "--out", output);
         Assert.True(refused.ExitCode == ExitCodes.BadInput, refused.ToString());
-        Assert.Equal(["todo.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["todo.txt"], Directory.GetFileSystemEntries(output).Select(e => Path.GetFileName(e)).ToArray());
     }
 
     private static string? StatusOf(string run)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Training;
 
@@ -47,7 +48,8 @@ public static class RunsTable
     {
         var c = CultureInfo.InvariantCulture;
         var cells = new List<string> { run.Condition.Name, run.Seed.ToString(c) };
-        cells.AddRange(study.Spec.VariedOptions.Select(name => run.Condition.Option(name) ?? ""));
+        var config = ReadConfig(run.File(RunDirectory.ConfigFile));
+        cells.AddRange(study.Spec.VariedOptions.Select(name => run.Condition.Option(name) ?? Resolved(config, name)));
 
         using var results = ReadJson(run.File(RunDirectory.ResultsFile));
         if (results is null)
@@ -88,6 +90,28 @@ public static class RunsTable
         }
         cells.Add(run.RelativeDirectory.Replace('\\', '/'));
         return cells;
+    }
+
+    /// <summary>The value a run resolved for an option its condition left to the default (config.json spells it
+    /// as the option), so that every row of a varied column says what the run used.</summary>
+    private static string Resolved(JsonNode? config, string option) => config?[option] switch
+    {
+        null => "",
+        JsonArray array => string.Join(',', array.Select(v => v?.ToJsonString() ?? "")),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        JsonNode node => node.ToJsonString(),
+    };
+
+    private static JsonNode? ReadConfig(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonNode.Parse(File.ReadAllBytes(path)) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static int PairCount(StudyCondition condition) =>

@@ -6,6 +6,8 @@ namespace EqPropActors.Cli.Studies.Running;
 /// <summary>One run of a study: a condition trained with one seed, in its own ordinary run folder.</summary>
 public sealed class StudyRun(StudyCondition condition, int seed, StudyFolder study)
 {
+    private readonly StudyFolder _study = study;
+
     public const string GradcheckFile = RunDirectory.GradcheckFile;
 
     public StudyCondition Condition { get; } = condition;
@@ -13,12 +15,12 @@ public sealed class StudyRun(StudyCondition condition, int seed, StudyFolder stu
     public int Seed { get; } = seed;
 
     /// <summary>The run folder relative to the study folder (runs/&lt;condition&gt;/seed-&lt;k&gt;).</summary>
-    public string RelativeDirectory { get; } = Path.Combine("runs", condition.Slug, $"seed-{seed}");
+    public string RelativeDirectory => Path.Combine("runs", Condition.Slug, $"seed-{Seed}");
 
-    public string Directory => Path.Combine(study.Path, RelativeDirectory);
+    public string Directory => Path.Combine(_study.Path, RelativeDirectory);
 
     /// <summary>Everything the run's processes printed, outside the run folder (which holds only run files).</summary>
-    public string LogFile => Path.Combine(study.Path, "logs", condition.Slug, $"seed-{seed}.log");
+    public string LogFile => Path.Combine(_study.Path, "logs", Condition.Slug, $"seed-{Seed}.log");
 
     public string File(string name) => Path.Combine(Directory, name);
 
