@@ -1,9 +1,7 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EqPropActors.Core;
 using EqPropActors.Core.Training;
-using Spectre.Console.Cli;
 
 namespace EqPropActors.Cli.Commands;
 
@@ -20,10 +18,8 @@ public static class ConfigArguments
     private static readonly HashSet<string> ProvenanceKeys = new(StringComparer.Ordinal) { "version", "commit" };
 
     /// <summary>The long names of every <c>train</c> option, as the parser knows them.</summary>
-    public static IReadOnlySet<string> TrainOptionNames { get; } = typeof(TrainSettings)
-        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .SelectMany(p => p.GetCustomAttribute<CommandOptionAttribute>()?.LongNames ?? [])
-        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+    public static IReadOnlySet<string> TrainOptionNames { get; } =
+        Studies.TrainOptionCatalog.TrainOptions.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     public static string[] Expand(string[] args)
     {

@@ -142,7 +142,5 @@ public static class RunsTable
         File.ReadLines(logFile).LastOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal))?["error:".Length..].Trim()
         ?? $"no results.json; see {logFile}";
 
-    /// <summary>RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled.</summary>
-    public static string Cell(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : $"\"{value.Replace("\"", "\"\"")}\"";
+    private static string Cell(string value) => Report.CsvRecords.Escape(value);
 }
