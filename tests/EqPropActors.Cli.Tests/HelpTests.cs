@@ -21,9 +21,10 @@ public sealed class HelpTests
     }
 
     [Theory]
-    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs")]
+    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs", "--overwrite", "--config", "--validation")]
     [InlineData("gradcheck", "--T1", "--T2", "--beta", "--rules", "--angles", "--json", "--repeats", "--weights", "--third-phase")]
     [InlineData("bench", "--rule", "--seconds", "--threads")]
+    [InlineData("study", "--out", "--jobs", "--report-only")]
     public void CommandHelp_ExitsZeroAndNamesTheOptions(string command, params string[] options)
     {
         var result = CliRunner.Run(command, "--help");

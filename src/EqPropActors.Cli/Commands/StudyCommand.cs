@@ -11,7 +11,7 @@ namespace EqPropActors.Cli.Commands;
 public sealed class StudySettings : CommandSettings
 {
     [CommandArgument(0, "<SPEC>")]
-    [Description("The study's spec (TOML): seeds, [base] train options, [[condition]] tables (the first is the baseline), an optional [grid]; see studies/")]
+    [Description("The study's spec (TOML): seeds, the base train options, one table per condition (the first is the baseline), an optional grid; see docs/studies.md and studies/")]
     public string Spec { get; init; } = "";
 
     [CommandOption("--out <DIR>")]
