@@ -196,48 +196,15 @@ public sealed class ClusterEngine : IEngine
     /// <summary>Waits until <paramref name="count"/> worker members are up and reachable, then asks each to describe itself.</summary>
     private IReadOnlyList<Worker> WaitForWorkers(int count, string purpose)
     {
-        var timeout = _settings.JoinTimeout;
-        var deadline = DateTime.UtcNow + timeout;
-        HashSet<Address> up;
-        while ((up = UpWorkerAddresses()).Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new EngineFailureException($"waited {timeout.TotalSeconds:F0} s for {count} worker(s) {purpose}, {up.Count} joined " +
-                    $"[{string.Join(", ", up)}]: start them with `eqprop node --config <worker file>` (see cluster-config/README.md), " +
-                    $"or lower eqprop.cluster.expected-workers in {_node.Source}");
-            Thread.Sleep(100);
-        }
-        var workers = up.Select(Describe).ToList();
-        foreach (var worker in workers)
-            if (worker.Description.ProtocolVersion != EngineMessageSerializer.ProtocolVersion)
-                throw new ConfigurationException($"worker {worker.Name} speaks wire protocol {worker.Description.ProtocolVersion}, this coordinator " +
-                    $"{EngineMessageSerializer.ProtocolVersion}: run the same EqPropActors build on every node");
+        var workers = ClusterWorkers.WaitFor(_node, count, purpose, _settings)
+            .Select(address => ClusterWorkers.Describe(_node, address, _settings.MessageTimeout)).ToList();
         var links = ActivityLinks.For(_node.System);
         foreach (var worker in workers) // the wiring tells each group how to reach its neighbours' nodes
             links.Register(worker.Address, _settings.ActivityLinks ? worker.Description.LinkEndpoint : "");
         return workers;
     }
 
-    private Worker Describe(Address address)
-    {
-        var info = _node.System.ActorSelection(new RootActorPath(address) / "user" / ClusterNode.InfoName);
-        try
-        {
-            return new Worker(address, info.Ask<HostDescription>(DescribeHost.Instance, _settings.MessageTimeout).GetAwaiter().GetResult());
-        }
-        catch (AskTimeoutException)
-        {
-            throw new EngineFailureException($"worker {address} is a member but did not describe itself within {_settings.MessageTimeout.TotalSeconds:F0} s: is it an eqprop node?");
-        }
-    }
-
-    private HashSet<Address> UpWorkerAddresses()
-    {
-        var state = _node.Cluster.State;
-        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
-        return state.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("worker") && !unreachable.Contains(m.Address))
-            .Select(m => m.Address).ToHashSet();
-    }
+    private HashSet<Address> UpWorkerAddresses() => ClusterWorkers.UpAddresses(_node.Cluster);
 
     public void Dispose()
     {

@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using EqPropActors.Cli.Studies.Running;
 using EqPropActors.Cluster.Hosting;
+using EqPropActors.Cluster.Runs;
 using EqPropActors.Core;
 using Spectre.Console.Cli;
 
@@ -25,7 +27,7 @@ public sealed class NodeSettings : CommandSettings
 
 /// <summary>
 /// <c>eqprop node</c>: a worker of the cluster engine. It joins the cluster and hosts the groups a coordinator
-/// places on it until Ctrl+C (a graceful leave: the coordinator re-places its groups) or until the cluster
+/// places on it, or the whole runs a study coordinator hands it (<see cref="StudyRunHost"/>), until Ctrl+C (a graceful leave: the coordinator re-places its groups) or until the cluster
 /// removes it.
 /// </summary>
 public sealed class NodeCommand : Command<NodeSettings>
@@ -42,10 +44,13 @@ public sealed class NodeCommand : Command<NodeSettings>
         {
             using var node = ClusterNode.Start(config, file);
             node.System.ActorOf(CoordinatorDepartureWatch.Props(message => Console.Error.WriteLine($"node {node.Name}: {message}")), "eqprop-coordinator-watch");
+            // Whole runs of a study whose coordinator runs elsewhere (eqprop study --cluster-config), one at a time.
+            node.System.ActorOf(StudyRunHost.Props(node.Name, RunStudyChild(node.Name), message => Console.WriteLine($"node {node.Name}: {message}")),
+                StudyRunHost.Name);
             if (!JoinCluster(node, rejoining: incarnation > 0, cancellation))
                 return ExitCodes.Success;
             // One line a supervising script (or a test) can wait for.
-            Console.WriteLine($"node {node.Name} up at {node.Cluster.SelfAddress}; hosting groups until Ctrl+C");
+            Console.WriteLine($"node {node.Name} up at {node.Cluster.SelfAddress}; hosting groups and study runs until Ctrl+C");
             int signalled = WaitHandle.WaitAny([((IAsyncResult)node.System.WhenTerminated).AsyncWaitHandle, cancellation.WaitHandle]);
             if (signalled == 1)
             {
@@ -58,6 +63,11 @@ public sealed class NodeCommand : Command<NodeSettings>
             Console.Error.WriteLine($"node {node.Name}: no longer a member (the coordinator left or vanished, or this node was downed); joining again");
         }
     }
+
+    /// <summary>A child of this node's eqprop, so that it stops by itself should this process die; its log says which node ran it.</summary>
+    private static StudyRunHost.ChildRunner RunStudyChild(string nodeName) => (request, stop) =>
+        EqpropProcess.RunAsync(request.Arguments, request.LogFile, stop, request.OutputFile.Length > 0 ? request.OutputFile : null,
+            ranOn: $"node {nodeName}, process {Environment.ProcessId}");
 
     /// <summary>The first time, failing to join is an error; after a removal the node keeps trying until Ctrl+C.</summary>
     private static bool JoinCluster(ClusterNode node, bool rejoining, CancellationToken cancellation)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using EqPropActors.Cli.Studies;
 using EqPropActors.Cli.Studies.Report;
 using EqPropActors.Cli.Studies.Running;
+using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,6 +23,10 @@ public sealed class StudySettings : CommandSettings
     [Description("Runs at once on this machine. Default: 1 (every run already uses the machine's cores: the batch engine splits its products over 2 threads, the actor engine runs its groups in parallel)")]
     public int Jobs { get; init; } = 1;
 
+    [CommandOption("--cluster-config <FILE>")]
+    [Description("Hand whole runs to the workers of a cluster (eqprop node), one per worker at a time, this process being the coordinator configured by FILE (e.g. cluster-config/local-coordinator.conf). DIR must be at the same absolute path on every worker (a shared file system); a lost worker's run resumes elsewhere from its checkpoint")]
+    public string? ClusterConfig { get; init; }
+
     [CommandOption("--report-only")]
     [Description("Run nothing: write runs.csv, summary.csv, the plots and report.md from the runs finished so far")]
     public bool ReportOnly { get; init; }
@@ -29,6 +34,7 @@ public sealed class StudySettings : CommandSettings
     public override ValidationResult Validate() =>
         Out is null ? ValidationResult.Error("--out <DIR> is required: the study folder")
         : Jobs < 1 ? ValidationResult.Error($"--jobs must be at least 1, got {Jobs}")
+        : Jobs > 1 && ClusterConfig is not null ? ValidationResult.Error("--jobs is for runs on this machine; with --cluster-config every worker runs one run at a time")
         : base.Validate();
 }
 
@@ -44,8 +50,9 @@ public sealed class StudyCommand : Command<StudySettings>
         var study = StudyFolder.Open(settings.Out!, spec);
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]{spec.Title ?? Path.GetFileNameWithoutExtension(settings.Spec)}[/]: {spec.Conditions.Count} conditions × {spec.Seeds.Length} seeds in {study.Path}");
-        bool finished = settings.ReportOnly || StudyProgress.RunAsync(progress => new StudyRunner(study, settings.Jobs, progress).RunAsync(cancellation))
-            .GetAwaiter().GetResult();
+        bool finished = settings.ReportOnly || (settings.ClusterConfig is { } clusterConfig
+            ? RunOnCluster(study, clusterConfig, cancellation)
+            : StudyProgress.RunAsync(progress => new StudyRunner(study, settings.Jobs, progress).RunAsync(cancellation)).GetAwaiter().GetResult());
 
         RunsTable.Write(study);
         StudyReport.Write(study.Path, ReportContext(study, settings));
@@ -66,6 +73,16 @@ public sealed class StudyCommand : Command<StudySettings>
         return ExitCodes.Success;
     }
 
+    /// <summary>This process becomes the cluster's coordinator and hands the runs to its workers; it leaves the cluster
+    /// at the end, and the workers with it (they rejoin the next coordinator by themselves).</summary>
+    private static bool RunOnCluster(StudyFolder study, string clusterConfig, CancellationToken cancellation)
+    {
+        using var node = ClusterNode.Start(ClusterNodeConfig.Load(clusterConfig, NodeRole.Coordinator), clusterConfig);
+        node.WaitUntilUp(node.Settings.JoinTimeout);
+        return StudyProgress.RunAsync(progress => new ClusterStudyRunner(study, node, progress, line => progress.Notice($"cluster: {line}")).RunAsync(cancellation))
+            .GetAwaiter().GetResult();
+    }
+
     private static StudyReportContext ReportContext(StudyFolder study, StudySettings settings)
     {
         var spec = study.Spec;
@@ -76,7 +93,8 @@ public sealed class StudyCommand : Command<StudySettings>
         {
             Title = spec.Title ?? Path.GetFileNameWithoutExtension(settings.Spec),
             SpecText = spec.SpecText,
-            Command = $"eqprop study {settings.Spec} --out {settings.Out}" + (settings.Jobs > 1 ? $" --jobs {settings.Jobs}" : ""),
+            Command = $"eqprop study {settings.Spec} --out {settings.Out}" + (settings.Jobs > 1 ? $" --jobs {settings.Jobs}" : "")
+                + (settings.ClusterConfig is { } cluster ? $" --cluster-config {cluster}" : ""),
             Machine = MachineDescription.Current(),
             Version = ProgramVersion.Informational,
             Date = DateTimeOffset.Now,

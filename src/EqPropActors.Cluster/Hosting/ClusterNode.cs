@@ -115,8 +115,9 @@ public sealed class ClusterNode : IDisposable
 
     public void Dispose()
     {
-        // Leave gracefully (coordinated shutdown), so the others see this node go rather than fail.
-        CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(20));
+        // Leave gracefully (coordinated shutdown), so the others see this node go rather than fail. A worker first
+        // stops a study run it hosts (up to 30 s, cluster-defaults.conf), then leaves.
+        CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(50));
         System.WhenTerminated.Wait(TimeSpan.FromSeconds(10));
     }
 

@@ -6,6 +6,7 @@ using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
 using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Messages;
+using EqPropActors.Cluster.Runs;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
@@ -21,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 3;
+    public const int ProtocolVersion = 4;
 
     public const int SerializerId = 4711;
 
@@ -60,6 +61,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         RetireGroups => "retire",
         DescribeHost => "dhost",
         HostDescription => "host",
+        RunEqprop => "run",
+        EqpropRunAccepted => "runacc",
+        EqpropRunRefused => "runref",
+        EqpropRunEnded => "runend",
+        StopEqpropRun => "runstop",
+        CheckSharedFile => "shchk",
+        SharedFileChecked => "shseen",
         _ => throw Refused(o),
     };
 
@@ -166,6 +174,27 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             case HostDescription m:
                 w.String(m.NodeName); w.Long(m.MaximumFrameBytes); w.Int(m.ProtocolVersion); w.Int(m.Cores); w.String(m.LinkEndpoint);
                 break;
+            case RunEqprop m:
+                w.Long(m.Job); w.Strings(m.Arguments); w.String(m.LogFile); w.String(m.OutputFile);
+                break;
+            case EqpropRunAccepted m:
+                w.Long(m.Job); w.String(m.NodeName);
+                break;
+            case EqpropRunRefused m:
+                w.Long(m.Job); w.String(m.Reason);
+                break;
+            case EqpropRunEnded m:
+                w.Long(m.Job); w.Int(m.ExitCode); w.Bool(m.StoppedForLeaving); w.String(m.Failure);
+                break;
+            case StopEqpropRun m:
+                w.Long(m.Job);
+                break;
+            case CheckSharedFile m:
+                w.String(m.Path); w.String(m.Contents);
+                break;
+            case SharedFileChecked m:
+                w.String(m.Path); w.Bool(m.Seen); w.String(m.Detail);
+                break;
             default:
                 throw Refused(o);
         }
@@ -203,6 +232,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "retire" => new RetireGroups(r.Int()),
             "dhost" => DescribeHost.Instance,
             "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int(), r.String()),
+            "run" => new RunEqprop(r.Long(), r.Strings(), r.String(), r.String()),
+            "runacc" => new EqpropRunAccepted(r.Long(), r.String()),
+            "runref" => new EqpropRunRefused(r.Long(), r.String()),
+            "runend" => new EqpropRunEnded(r.Long(), r.Int(), r.Bool(), r.String()),
+            "runstop" => new StopEqpropRun(r.Long()),
+            "shchk" => new CheckSharedFile(r.String(), r.String()),
+            "shseen" => new SharedFileChecked(r.String(), r.Bool(), r.String()),
             _ => throw new SerializationException($"refused a message with manifest '{manifest}': not a registered EqPropActors message"),
         };
         r.End();

@@ -32,6 +32,16 @@ internal sealed class WireReader(byte[] bytes, string manifest)
 
     public string? NullableString() => Bool() ? String() : null;
 
+    /// <summary>A list of strings; every one takes at least its 4-byte length, which bounds the count.</summary>
+    public string[] Strings()
+    {
+        int count = Length(sizeof(int));
+        var values = new string[count];
+        for (int i = 0; i < count; i++)
+            values[i] = String();
+        return values;
+    }
+
     public float[] Floats()
     {
         int length = Length(sizeof(float));

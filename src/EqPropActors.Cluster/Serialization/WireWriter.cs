@@ -39,6 +39,13 @@ internal sealed class WireWriter(int capacity)
         Write(bytes);
     }
 
+    public void Strings(IReadOnlyList<string> values)
+    {
+        Int(values.Count);
+        foreach (string value in values)
+            String(value);
+    }
+
     public void NullableString(string? value)
     {
         Bool(value is not null);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EqPropActors.Cluster.Hosting;
+using EqPropActors.Core.Checkpoints;
 
 namespace EqPropActors.Cli.Studies.Running;
 
@@ -11,10 +12,13 @@ namespace EqPropActors.Cli.Studies.Running;
 /// </summary>
 public static class EqpropProcess
 {
-    /// <summary>Runs <c>eqprop args</c>, appending what it prints to <paramref name="logFile"/> (and its standard output
-    /// to <paramref name="standardOutput"/> when given instead); returns the exit code. Cancelling sends SIGTERM, which
-    /// a training run answers by saving its checkpoint, and then waits for the child to end.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, string logFile, CancellationToken cancellation, StringWriter? standardOutput = null)
+    /// <summary>Runs <c>eqprop args</c>, appending what it prints to <paramref name="logFile"/>; when
+    /// <paramref name="outputFile"/> is given, its standard output goes there instead, written whole and only when it
+    /// exits with 0 (a gradient check's JSON). Returns the exit code. Cancelling sends SIGTERM, which a training run
+    /// answers by saving its checkpoint, and then waits for the child to end. <paramref name="ranOn"/> names the
+    /// machine in the log when the child runs for a study coordinated elsewhere (a cluster worker).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, string logFile, CancellationToken cancellation, string? outputFile = null,
+        string? ranOn = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         var info = new ProcessStartInfo("dotnet")
@@ -38,7 +42,8 @@ public static class EqpropProcess
             lock (gate)
                 log.WriteLine(line);
         }
-        await log.WriteLineAsync($"=== {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}: eqprop {string.Join(' ', args.Select(Quote))}");
+        await log.WriteLineAsync($"=== {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}: eqprop {string.Join(' ', args.Select(Quote))}{(ranOn is null ? "" : $" (on {ranOn})")}");
+        var standardOutput = outputFile is null ? null : new StringWriter();
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) =>
         {
@@ -57,6 +62,8 @@ public static class EqpropProcess
             await process.WaitForExitAsync(CancellationToken.None);
         process.WaitForExit(); // drains the redirected streams
         await log.WriteLineAsync($"=== exit code {process.ExitCode}");
+        if (outputFile is not null && process.ExitCode == 0)
+            AtomicFile.WriteAllBytes(outputFile, System.Text.Encoding.UTF8.GetBytes(standardOutput!.ToString()));
         return process.ExitCode;
     }
 

@@ -49,11 +49,13 @@ public sealed class StudyProgress : IStudyProgress
         }
     }
 
-    public void RunStarted(StudyRun run)
+    public void RunStarted(StudyRun run, string? where)
     {
         lock (_gate)
         {
             _running.Add(run.Describe());
+            if (where is not null) // on a cluster, which worker has which run is worth a line of the log
+                Say($"{run.Describe()}: started on {where}");
             Refresh();
         }
     }
@@ -73,6 +75,13 @@ public sealed class StudyProgress : IStudyProgress
             Say($"[{_done}/{_total}] {run.Describe()}: {outcome} ({took.TotalSeconds:F0} s){eta}");
             Refresh();
         }
+    }
+
+    /// <summary>A line about the study as a whole (a cluster's workers coming and going), above the live bar.</summary>
+    public void Notice(string line)
+    {
+        lock (_gate)
+            Say(line);
     }
 
     /// <summary>Time left if the runs still to do take as long as those finished here did (runs go in parallel).</summary>
