@@ -20,7 +20,7 @@ public sealed class StudySettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("--jobs <N>")]
-    [Description("Runs at once on this machine. Default: 1 (every run already uses the machine's cores: the batch engine splits its products over 2 threads, the actor engine runs its groups in parallel)")]
+    [Description("Runs at once on this machine. Default: 1: every run already uses the cores, and concurrent runs change the timing the async schedule depends on; 2 gains a little for sync-only studies (docs/studies.md)")]
     public int Jobs { get; init; } = 1;
 
     [CommandOption("--cluster-config <FILE>")]
