@@ -10,6 +10,18 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
+    [Fact]
+    public void LayersThatDoNotFitTheData_AreReportedBeforeTheClusterWaitsForWorkers()
+    {
+        // No worker will ever come: without the early check the coordinator would wait its join-timeout and then fail
+        // with exit code 1 (workers never came) instead of naming the layers.
+        string config = _directory.File("coordinator.conf");
+        File.WriteAllText(config, Cluster.Hosting.LocalWorkers.LoopbackCoordinatorConfig(Cluster.Hosting.LocalWorkers.FreePort(), expectedWorkers: 1)
+            + "\neqprop.cluster.join-timeout = 60s");
+        AssertBadInput(["train", "--train-samples", "100", "--layers", "784,32,7", "--engine", "cluster", "--cluster-config", config],
+            "--layers ends with 7 output units", "10 classes");
+    }
+
     private static CliResult AssertBadInput(string[] args, params string[] mustMention)
     {
         var result = CliRunner.Run(args);

@@ -54,6 +54,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         }
 
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples, config.Validation);
+        Trainer.RequireFits(config.Layers, data); // before the engine: a cluster would first wait for its workers
         using var engine = EngineFactory.Create(config);
         var run = settings.Resume is { } folder ? RunDirectory.Open(folder)
             : settings.Out is { } output2 ? RunDirectory.Create(output2, settings.Overwrite) : null;

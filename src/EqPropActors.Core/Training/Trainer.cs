@@ -30,13 +30,20 @@ public sealed class Trainer
         _engine = engine;
         _observer = observer;
         var network = engine.Network;
-        if (data.Train.FeatureCount != network.InputSize)
-            throw new ConfigurationException($"--layers starts with {network.InputSize} input units but data set '{data.Train.Name}' has {data.Train.FeatureCount} features per sample");
-        if (data.Train.ClassCount != network.OutputSize)
-            throw new ConfigurationException($"--layers ends with {network.OutputSize} output units but data set '{data.Train.Name}' has {data.Train.ClassCount} classes");
+        RequireFits(network.LayerSizes, data);
         if (Math.Max(config.BatchSize, config.EvaluationBatchSize) > engine.MaxRows)
             throw new ConfigurationException($"the engine holds {engine.MaxRows} rows, fewer than the batch size {Math.Max(config.BatchSize, config.EvaluationBatchSize)}");
         _batch = new Minibatch(engine.MaxRows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize));
+    }
+
+    /// <summary>Checks that a network of <paramref name="layers"/> fits the data set; called before an engine is made
+    /// too, so that a mismatch is reported before a cluster's workers are waited for.</summary>
+    public static void RequireFits(IReadOnlyList<int> layers, DataSplit data)
+    {
+        if (data.Train.FeatureCount != layers[0])
+            throw new ConfigurationException($"--layers starts with {layers[0]} input units but data set '{data.Train.Name}' has {data.Train.FeatureCount} features per sample");
+        if (data.Train.ClassCount != layers[^1])
+            throw new ConfigurationException($"--layers ends with {layers[^1]} output units but data set '{data.Train.Name}' has {data.Train.ClassCount} classes");
     }
 
     public int MinibatchesPerEpoch => (_data.Train.Count + _config.BatchSize - 1) / _config.BatchSize;
