@@ -140,8 +140,13 @@ public sealed class ClusterEngine : IEngine
 
     private List<Worker> LostWorkers()
     {
-        // A lost worker is downed within the failure detector's pause; give the membership a moment to say so.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        // A killed worker's activity link breaks at once, but the membership learns of the loss only when the failure
+        // detector gives up on its heartbeats: wait that long (its acceptable pause and two heartbeats, plus a margin)
+        // before taking the failure for one that no worker caused. A fixed 2 s lost this race on a loaded machine.
+        var detector = _node.System.Settings.Config.GetConfig("akka.cluster.failure-detector");
+        var wait = detector.GetTimeSpan("acceptable-heartbeat-pause", TimeSpan.FromSeconds(3))
+            + 2 * detector.GetTimeSpan("heartbeat-interval", TimeSpan.FromSeconds(1)) + TimeSpan.FromSeconds(1);
+        var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             var up = UpWorkerAddresses();

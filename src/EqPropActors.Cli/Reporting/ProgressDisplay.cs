@@ -25,10 +25,16 @@ public abstract class ProgressDisplay
         }
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(Columns())
             .Start(context => work(new LiveBars(context, epochs)));
     }
+
+    /// <summary>The columns of every live progress display: what, bar, percentage, elapsed, remaining.</summary>
+    public static ProgressColumn[] Columns() =>
+    [
+        new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+        new ElapsedTimeColumn(), new RemainingTimeColumn(),
+    ];
 
     private sealed class LiveBars(ProgressContext context, int epochs) : ProgressDisplay
     {

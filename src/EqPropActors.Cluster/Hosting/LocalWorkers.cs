@@ -80,11 +80,8 @@ public sealed class LocalWorkers : IDisposable
 
     private (Process Process, Task Up) Launch(string eqpropAssembly, string seedNode)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { eqpropAssembly, "node", "--config", _configFile, "--seed-nodes", seedNode })
-            info.ArgumentList.Add(arg);
         // Should this process die without disposing (a crashed test host), the worker follows instead of lingering.
-        info.Environment[ParentProcessVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var info = EqpropChildProcess.StartInfo(eqpropAssembly, ["node", "--config", _configFile, "--seed-nodes", seedNode]);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start an eqprop node process");
         lock (_processes)
             _processes.Add(process);

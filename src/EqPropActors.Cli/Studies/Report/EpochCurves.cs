@@ -17,7 +17,7 @@ public sealed class EpochCurves
     public static EpochCurves Read(string studyDirectory, StudyRunsTable table)
     {
         var runs = new List<(string, RunMetricsTable)>();
-        foreach (var run in table.Runs.Where(r => r.Status == RunStatus.Completed))
+        foreach (var run in table.Runs.Where(r => r.Status == StudyRunStatus.Completed))
         {
             if (run.RunDirectory.Length == 0)
                 throw new InvalidDataException($"runs.csv: the completed run {run.Condition} seed {run.Seed} has no run_dir");

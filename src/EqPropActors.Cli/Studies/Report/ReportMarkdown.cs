@@ -61,7 +61,7 @@ public static class ReportMarkdown
             var options = context.ConditionOptions.GetValueOrDefault(condition) ?? runs.FirstOrDefault()?.Options;
             text.Append(CultureInfo.InvariantCulture, $"| {Cell(Named(condition, statistics))} | ");
             text.AppendJoin("", optionNames.Select(o => Cell(options?.GetValueOrDefault(o) ?? "") + " | "));
-            text.AppendJoin(" | ", Enum.GetValues<RunStatus>().Select(s => runs.Count(r => r.Status == s)));
+            text.AppendJoin(" | ", Enum.GetValues<StudyRunStatus>().Select(s => runs.Count(r => r.Status == s)));
             text.Append(CultureInfo.InvariantCulture, $" | {MissingSeeds(context, runs).Length} |\n");
         }
         text.Append('\n');
@@ -76,7 +76,7 @@ public static class ReportMarkdown
         foreach (var condition in statistics.Conditions)
         {
             var runs = table.Runs.Where(r => r.Condition == condition).ToArray();
-            var parts = runs.Where(r => r.Status != RunStatus.Completed).GroupBy(r => r.Status)
+            var parts = runs.Where(r => r.Status != StudyRunStatus.Completed).GroupBy(r => r.Status)
                 .Select(g => $"{g.Key.ToString().ToLowerInvariant()}: {string.Join(", ", g.Select(Describe))}")
                 .ToList();
             int[] missing = MissingSeeds(context, runs);
@@ -101,7 +101,7 @@ public static class ReportMarkdown
             text.Append(CultureInfo.InvariantCulture,
                 $"| {Cell(Named(condition, statistics))} | {row.Statistics.N} | {MeanAndSpread(row.Statistics, unit)} | {Interval(row.Statistics, unit)} | {DifferenceCell(condition, statistics, row.Difference, unit)} |\n");
         }
-        var withoutValue = table.Runs.Where(r => r.Status == RunStatus.Completed && !r.Metrics.ContainsKey(metric)).ToArray();
+        var withoutValue = table.Runs.Where(r => r.Status == StudyRunStatus.Completed && !r.Metrics.ContainsKey(metric)).ToArray();
         if (withoutValue.Length > 0)
             text.Append(CultureInfo.InvariantCulture,
                 $"\nCompleted runs without a value (not in n): {string.Join(", ", withoutValue.Select(r => $"{r.Condition} seed {r.Seed}"))}.\n");
@@ -139,9 +139,9 @@ public static class ReportMarkdown
         : d.N == 1 ? $"{unit.Difference(d.Mean)} (1 pair, no interval)"
         : $"{unit.Difference(d.Mean)} [{unit.Interval(d.CiLow, d.CiHigh, signed: true)}] (n = {d.N})";
 
-    private static string Describe(StudyRun run) => run.Reason.Length == 0 ? $"seed {run.Seed}" : $"seed {run.Seed} ({run.Reason})";
+    private static string Describe(StudyRunRow run) => run.Reason.Length == 0 ? $"seed {run.Seed}" : $"seed {run.Seed} ({run.Reason})";
 
-    private static int[] MissingSeeds(StudyReportContext context, StudyRun[] runs) =>
+    private static int[] MissingSeeds(StudyReportContext context, StudyRunRow[] runs) =>
         context.Seeds.Where(seed => runs.All(r => r.Seed != seed)).ToArray();
 
     private static string Named(string condition, StudyStatistics statistics) =>

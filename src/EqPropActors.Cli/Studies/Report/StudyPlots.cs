@@ -29,9 +29,9 @@ public static class StudyPlots
             var points = statistics.Conditions.Select(c => new ConditionPoints(c,
                 statistics.Row(c, metric).Statistics,
                 StudyStatistics.CompletedValues(table, c, metric).OrderBy(p => p.Key).Select(p => p.Value).ToArray(),
-                table.Runs.Where(r => r.Condition == c && r.Status == RunStatus.Diverged && r.Metrics.ContainsKey(metric))
+                table.Runs.Where(r => r.Condition == c && r.Status == StudyRunStatus.Diverged && r.Metrics.ContainsKey(metric))
                     .Select(r => r.Metrics[metric]).ToArray(),
-                table.Runs.Count(r => r.Condition == c && r.Status == RunStatus.Diverged))).ToArray();
+                table.Runs.Count(r => r.Condition == c && r.Status == StudyRunStatus.Diverged))).ToArray();
             double baselineMean = statistics.Conditions.Contains(statistics.Baseline)
                 ? statistics.Row(statistics.Baseline, metric).Statistics.Mean
                 : double.NaN;

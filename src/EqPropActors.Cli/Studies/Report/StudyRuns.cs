@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace EqPropActors.Cli.Studies.Report;
 
-public enum RunStatus
+public enum StudyRunStatus
 {
     Completed,
     Diverged,
@@ -12,11 +12,11 @@ public enum RunStatus
 }
 
 /// <summary>One row of runs.csv: a condition at one seed. <see cref="Metrics"/> holds the cells with a finite number.</summary>
-public sealed record StudyRun(
+public sealed record StudyRunRow(
     string Condition,
     int Seed,
     IReadOnlyDictionary<string, string> Options,
-    RunStatus Status,
+    StudyRunStatus Status,
     string Reason,
     IReadOnlyDictionary<string, double> Metrics,
     string RunDirectory);
@@ -33,7 +33,7 @@ public sealed record StudyRun(
 /// </list>
 /// A metric cell that is empty or not finite (NaN, ∞) counts as "no value".
 /// </summary>
-public sealed record StudyRunsTable(IReadOnlyList<string> OptionNames, IReadOnlyList<string> MetricNames, IReadOnlyList<StudyRun> Runs)
+public sealed record StudyRunsTable(IReadOnlyList<string> OptionNames, IReadOnlyList<string> MetricNames, IReadOnlyList<StudyRunRow> Runs)
 {
     public const string FileName = "runs.csv";
 
@@ -52,7 +52,7 @@ public sealed record StudyRunsTable(IReadOnlyList<string> OptionNames, IReadOnly
         var optionNames = header[2..status];
         var metricNames = header[(reason + 1)..runDir];
 
-        var runs = new List<StudyRun>();
+        var runs = new List<StudyRunRow>();
         var seen = new HashSet<(string, int)>();
         for (int r = 1; r < records.Count; r++)
         {
@@ -76,7 +76,7 @@ public sealed record StudyRunsTable(IReadOnlyList<string> OptionNames, IReadOnly
                 if (double.IsFinite(value))
                     metrics[metricNames[m]] = value;
             }
-            runs.Add(new StudyRun(
+            runs.Add(new StudyRunRow(
                 cells[0],
                 seed,
                 optionNames.Select((name, o) => (name, value: cells[2 + o])).ToDictionary(p => p.name, p => p.value),
@@ -88,13 +88,13 @@ public sealed record StudyRunsTable(IReadOnlyList<string> OptionNames, IReadOnly
         return new StudyRunsTable(optionNames, metricNames, runs);
     }
 
-    private static RunStatus ParseStatus(string cell, string where) => cell switch
+    private static StudyRunStatus ParseStatus(string cell, string where) => cell switch
     {
-        "completed" => RunStatus.Completed,
-        "diverged" => RunStatus.Diverged,
-        "interrupted" => RunStatus.Interrupted,
-        "failed" => RunStatus.Failed,
-        "pending" => RunStatus.Pending,
+        "completed" => StudyRunStatus.Completed,
+        "diverged" => StudyRunStatus.Diverged,
+        "interrupted" => StudyRunStatus.Interrupted,
+        "failed" => StudyRunStatus.Failed,
+        "pending" => StudyRunStatus.Pending,
         _ => throw new InvalidDataException($"{where}: status '{cell}' is none of completed, diverged, interrupted, failed, pending"),
     };
 }

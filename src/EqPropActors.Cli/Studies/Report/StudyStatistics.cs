@@ -38,7 +38,7 @@ public sealed class StudyStatistics
 
     /// <summary>Seed → value of the completed runs of a condition that have a value for the metric.</summary>
     public static Dictionary<int, double> CompletedValues(StudyRunsTable table, string condition, string metric) =>
-        table.Runs.Where(r => r.Condition == condition && r.Status == RunStatus.Completed && r.Metrics.ContainsKey(metric))
+        table.Runs.Where(r => r.Condition == condition && r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(metric))
             .ToDictionary(r => r.Seed, r => r.Metrics[metric]);
 
     public static StudyStatistics Compute(StudyRunsTable table, IReadOnlyList<string> conditionOrder, string baseline)
@@ -56,16 +56,16 @@ public sealed class StudyStatistics
                     ? PairedDifference.Of(values, CompletedValues(table, baseline, metric))
                     : null;
                 rows.Add(new MetricSummary(condition, metric,
-                    runs.Count(r => r.Status == RunStatus.Completed),
-                    runs.Count(r => r.Status == RunStatus.Diverged),
-                    runs.Count(r => r.Status == RunStatus.Failed),
+                    runs.Count(r => r.Status == StudyRunStatus.Completed),
+                    runs.Count(r => r.Status == StudyRunStatus.Diverged),
+                    runs.Count(r => r.Status == StudyRunStatus.Failed),
                     SampleSummary.Of(values.OrderBy(p => p.Key).Select(p => p.Value).ToArray()),
                     difference));
             }
         }
         var mainMetrics = new[] { "test_error", "val_error" }
             .Concat(table.MetricNames.Where(IsAngle))
-            .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == RunStatus.Completed && r.Metrics.ContainsKey(m)))
+            .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(m)))
             .ToArray();
         return new StudyStatistics(conditions, baseline, mainMetrics, rows);
     }

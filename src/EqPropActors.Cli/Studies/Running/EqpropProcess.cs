@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
 
@@ -21,17 +20,8 @@ public static class EqpropProcess
         string? ranOn = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(typeof(EqpropProcess).Assembly.Location);
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        info.Environment[LocalWorkers.ParentProcessVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var info = EqpropChildProcess.StartInfo(typeof(EqpropProcess).Assembly.Location, args);
+        info.RedirectStandardInput = true; // closed at once: a child never waits for a keyboard
 
         await using var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var gate = new object();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Training;
 
@@ -48,10 +47,10 @@ public static class RunsTable
     {
         var c = CultureInfo.InvariantCulture;
         var cells = new List<string> { run.Condition.Name, run.Seed.ToString(c) };
-        var config = ReadConfig(run.File(RunDirectory.ConfigFile));
+        using var config = OptionalJson.Read(run.File(RunDirectory.ConfigFile));
         cells.AddRange(study.Spec.VariedOptions.Select(name => run.Condition.Option(name) ?? Resolved(config, name)));
 
-        using var results = ReadJson(run.File(RunDirectory.ResultsFile));
+        using var results = OptionalJson.Read(run.File(RunDirectory.ResultsFile));
         if (results is null)
         {
             bool tried = File.Exists(run.LogFile);
@@ -71,7 +70,7 @@ public static class RunsTable
 
         if (study.Spec.Gradcheck)
         {
-            using var gradcheck = ReadJson(run.File(StudyRun.GradcheckFile));
+            using var gradcheck = OptionalJson.Read(run.File(StudyRun.GradcheckFile));
             var rows = gradcheck?.RootElement.GetProperty("rows").EnumerateArray().ToArray() ?? [];
             foreach (var estimator in GradcheckEstimators)
                 for (int pair = 1; pair <= pairs; pair++)
@@ -94,42 +93,17 @@ public static class RunsTable
 
     /// <summary>The value a run resolved for an option its condition left to the default (config.json spells it
     /// as the option), so that every row of a varied column says what the run used.</summary>
-    private static string Resolved(JsonNode? config, string option) => config?[option] switch
-    {
-        null => "",
-        JsonArray array => string.Join(',', array.Select(v => v?.ToJsonString() ?? "")),
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        JsonNode node => node.ToJsonString(),
-    };
-
-    private static JsonNode? ReadConfig(string path)
-    {
-        try
+    private static string Resolved(JsonDocument? config, string option) =>
+        config is null || !config.RootElement.TryGetProperty(option, out var value) ? "" : value.ValueKind switch
         {
-            return File.Exists(path) ? JsonNode.Parse(File.ReadAllBytes(path)) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+            JsonValueKind.Null => "",
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Array => string.Join(',', value.EnumerateArray().Select(e => e.GetRawText())),
+            _ => value.GetRawText(),
+        };
 
     private static int PairCount(StudyCondition condition) =>
         condition.Option("layers") is { } layers ? layers.Split(',').Length - 1 : 2; // eqprop train's default 784,500,10
-
-    private static JsonDocument? ReadJson(string path)
-    {
-        if (!File.Exists(path))
-            return null;
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     private static string Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";

@@ -24,8 +24,7 @@ public sealed class StudyProgress : IStudyProgress
         T result = default!;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(Reporting.ProgressDisplay.Columns())
             .StartAsync(async context =>
             {
                 progress._bar = context.AddTask("study", maxValue: 1);

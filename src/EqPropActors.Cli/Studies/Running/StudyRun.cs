@@ -43,18 +43,8 @@ public sealed class StudyRun(StudyCondition condition, int seed, StudyFolder stu
     /// <summary>results.json's status, or null when there is none (not started, or killed before it could write).</summary>
     public string? ReadStatus()
     {
-        string path = File(RunDirectory.ResultsFile);
-        if (!System.IO.File.Exists(path))
-            return null;
-        try
-        {
-            using var json = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
-            return json.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null; // results.json is written atomically; an unreadable one is not ours: treat the run as unfinished
-        }
+        using var results = OptionalJson.Read(File(RunDirectory.ResultsFile));
+        return results is not null && results.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
     }
 }
 

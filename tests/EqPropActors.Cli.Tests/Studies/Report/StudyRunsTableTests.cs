@@ -12,7 +12,7 @@ public sealed class StudyRunsTableTests
         var table = StudyRunsTable.Parse(Header + "delay-4,3,4,0.1,diverged,\"loss NaN at epoch 2, lr 0.1\",2,0.9,,runs/delay-4/seed-3\n", "runs.csv");
 
         var run = Assert.Single(table.Runs);
-        Assert.Equal(RunStatus.Diverged, run.Status);
+        Assert.Equal(StudyRunStatus.Diverged, run.Status);
         Assert.Equal("loss NaN at epoch 2, lr 0.1", run.Reason);
         Assert.Equal(0.9, run.Metrics["test_error"]);
         Assert.Equal("runs/delay-4/seed-3", run.RunDirectory);
