@@ -37,6 +37,7 @@ public sealed class ClusterEngine : IEngine
     private int _generation;
     private ParameterSet? _weightsSinceRun;
     private readonly IActorRef _downer;  // the last export of the weights, while no training minibatch has run since
+    private readonly RunLinkKey _linkKey;
 
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
         Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null)
@@ -50,6 +51,7 @@ public sealed class ClusterEngine : IEngine
         _schedule = schedule ?? ScheduleSettings.Synchronous;
         _notice = notice ?? (_ => { });
         _log = new ReplayLog(_settings.SnapshotEvery);
+        _linkKey = RunLinkKey.Create((int)Math.Min(int.MaxValue, MessageSizes.Largest(network, maxRows).Bytes));
         _downer = node.System.ActorOf(UnreachableWorkerDowner.Props(_notice), $"eqprop-downer-{Guid.NewGuid():N}");
         // No workers expected: every group runs in this process (still through the cluster's actor system).
         try
@@ -205,8 +207,24 @@ public sealed class ClusterEngine : IEngine
             .Select(address => ClusterWorkers.Describe(_node, address, _settings.MessageTimeout)).ToList();
         var links = ActivityLinks.For(_node.System);
         foreach (var worker in workers) // the wiring tells each group how to reach its neighbours' nodes
-            links.Register(worker.Address, _settings.ActivityLinks ? worker.Description.LinkEndpoint : "");
+            links.Register(worker.Address, _settings.ActivityLinks ? OpenLinks(worker) : "");
         return workers;
+    }
+
+    /// <summary>Hands the worker this run's link key; its link endpoint, or "" when links are off there.</summary>
+    private string OpenLinks(Worker worker)
+    {
+        var info = _node.System.ActorSelection(new RootActorPath(worker.Address) / "user" / ClusterNode.InfoName);
+        LinksOpened opened;
+        try
+        {
+            opened = info.Ask<LinksOpened>(new OpenLinks(_linkKey), _settings.MessageTimeout).GetAwaiter().GetResult();
+        }
+        catch (AskTimeoutException)
+        {
+            throw new EngineFailureException($"worker {worker.Name} did not answer within {_settings.MessageTimeout.TotalSeconds:F0} s when asked to open its activity links");
+        }
+        return opened.Failure.Length > 0 ? throw new ConfigurationException(opened.Failure) : opened.Endpoint;
     }
 
     private HashSet<Address> UpWorkerAddresses() => ClusterWorkers.UpAddresses(_node.Cluster);

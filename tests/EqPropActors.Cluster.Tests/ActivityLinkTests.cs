@@ -1,33 +1,34 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
+using Akka.Actor;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
-using EqPropActors.Cluster.Hosting;
 using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Serialization;
 using EqPropActors.Cluster.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace EqPropActors.Cluster.Tests;
 
 /// <summary>
-/// Step messages between workers take the activity links; everything else keeps to Akka.Remote. The links serve
-/// only this build's peers and only group actors, and a run gives the same weights with them as without.
+/// Messages between groups on different workers take the activity links; everything else keeps to Akka.Remote.
+/// Only members of the run can use a link, and nobody else can change a run's result or make a worker hoard
+/// threads or memory through one.
 /// </summary>
-public sealed class ActivityLinkTests
+public sealed class ActivityLinkTests(ITestOutputHelper output)
 {
     private static readonly TrainingRun Run = new([30, 40, 10], groupsPerHiddenLayer: 1, rows: 6, batches: 4);
 
     [Fact]
-    public void WorkersOfferLinksAndARunWithThemEqualsOneWithout()
+    public void WorkersOpenLinksForARunAndARunWithThemEqualsOneWithout()
     {
         var (expected, _) = Run.TrainOnBatchEngine();
         using var cluster = LoopbackCluster.Start(workers: 2);
         using var linked = new ClusterEngine(cluster.Coordinator, Run.Network, Run.Rows, Run.LearningRates, new ScheduleSettings(DelegateDrive: false));
         var links = ActivityLinks.For(cluster.Coordinator.System);
-        var workers = cluster.Coordinator.Cluster.State.Members.Where(m => m.HasRole("worker")).Select(m => m.Address).ToArray();
+        var workers = WorkerAddresses(cluster);
         Assert.Equal(2, workers.Length);
         Assert.All(workers, worker => Assert.StartsWith("127.0.0.1:", links.EndpointOf(worker)));
+        Assert.Equal("", links.Endpoint); // the coordinator hosts no groups, so it opens no link server
         var (withLinks, _) = Run.Train(linked);
         linked.Dispose();
 
@@ -40,68 +41,111 @@ public sealed class ActivityLinkTests
         Assert.True(expected.BitwiseEquals(withoutLinks, out difference), $"without links: first difference at {difference}");
     }
 
+    /// <summary>
+    /// Between minibatches of a run: a connection with the old public greeting and a forged activity of minibatch 0
+    /// (which used to stop a run), one that guesses a key, 1,000 idle connections and 30 that declare 64 MiB
+    /// payloads. The run ends with the batch engine's weights, and the workers' threads and memory stay near where
+    /// they were.
+    /// </summary>
     [Fact]
-    public void AConnectionWithoutThisBuildsGreetingIsClosed()
+    public void ForgedAndIdleConnectionsChangeNeitherTheRunNorTheWorkersResources()
     {
-        using var cluster = LoopbackCluster.Start(workers: 0);
-        using var socket = Connect(ActivityLinks.For(cluster.Coordinator.System).Endpoint);
-        socket.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"));
-        Assert.True(IsClosedByPeer(socket), "the link server kept a connection that did not greet it");
-    }
-
-    [Fact]
-    public void AFrameForAnythingButAGroupActorIsRefused()
-    {
-        using var cluster = LoopbackCluster.Start(workers: 0);
-        using var socket = Connect(ActivityLinks.For(cluster.Coordinator.System).Endpoint);
-        socket.Send(Greeting());
-        var path = Encoding.UTF8.GetBytes($"{cluster.Coordinator.Cluster.SelfAddress}{ClusterNode.InfoPath}"); // a real local actor, but not a group
-        // A well-formed activity, so that only the target can be what is refused.
-        var payload = new EngineMessageSerializer((Akka.Actor.ExtendedActorSystem)cluster.Coordinator.System)
-            .ToBinary(new Activity(1, 0, 0, 0, new float[16], 16));
-        var frame = new byte[8 + path.Length + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, path.Length);
-        path.CopyTo(frame, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4 + path.Length), payload.Length);
-        payload.CopyTo(frame, 8 + path.Length);
-        socket.Send(frame);
-        Assert.True(IsClosedByPeer(socket), "the link server delivered to an actor that is not a group");
-    }
-
-    [Fact]
-    public void LinksAreOffWhenTurnedOff()
-    {
-        using var cluster = LoopbackCluster.Start(workers: 0, coordinatorExtra: "eqprop.cluster.activity-links = off");
-        Assert.Equal("", ActivityLinks.For(cluster.Coordinator.System).Endpoint);
-    }
-
-    private static byte[] Greeting()
-    {
-        var greeting = new byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(greeting, 0x4B4C5145);
-        BinaryPrimitives.WriteInt32LittleEndian(greeting.AsSpan(4), EngineMessageSerializer.ProtocolVersion);
-        return greeting;
-    }
-
-    private static Socket Connect(string endpoint)
-    {
-        Assert.NotEqual("", endpoint);
-        int colon = endpoint.LastIndexOf(':');
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000 };
-        socket.Connect(endpoint[..colon], int.Parse(endpoint[(colon + 1)..]));
-        return socket;
-    }
-
-    /// <summary>The server never writes, so a read returns 0 exactly when it has closed the connection.</summary>
-    private static bool IsClosedByPeer(Socket socket)
-    {
+        var (expected, _) = Run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers: 2);
+        using var engine = new ClusterEngine(cluster.Coordinator, Run.Network, Run.Rows, Run.LearningRates, new ScheduleSettings(DelegateDrive: false));
+        var links = ActivityLinks.For(cluster.Coordinator.System);
+        var endpoints = WorkerAddresses(cluster).Select(links.EndpointOf).ToArray();
+        var processes = cluster.Workers!.Processes;
+        var held = new List<Socket>();
+        (long Threads, long RssKb)[] before = [], during = [];
         try
         {
-            return socket.Receive(new byte[1]) == 0;
+            var (weights, _) = Run.Train(engine, between: batch =>
+            {
+                if (batch != 0)
+                    return;
+                before = processes.Select(WorkerResources).ToArray();
+                foreach (var endpoint in endpoints)
+                {
+                    Assert.True(ForgedGreetingIsClosed(endpoint, engine), $"{endpoint} kept a connection with the old greeting");
+                    Assert.True(GuessedKeyIsClosed(endpoint), $"{endpoint} accepted a guessed key");
+                }
+                int idle = IdleConnectionsWeCanHold();
+                for (int i = 0; i < idle; i++)
+                    held.Add(LinkPeer.Connect(endpoints[i % endpoints.Length]));
+                for (int i = 0; i < 30; i++)
+                {
+                    var socket = LinkPeer.Connect(endpoints[i % endpoints.Length]);
+                    socket.Send([.. LinkPeer.OldGreeting(), .. LinkPeer.FrameHeader("/user/eqprop-host/x", "act", 64 << 20)]);
+                    held.Add(socket);
+                }
+                Thread.Sleep(1000); // let the servers take them all in
+                during = processes.Select(WorkerResources).ToArray();
+            });
+            Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        finally
         {
-            return true;
+            foreach (var socket in held)
+                socket.Dispose();
         }
+        for (int w = 0; w < before.Length; w++)
+        {
+            output.WriteLine($"worker {w}: threads {before[w].Threads} → {during[w].Threads}, RSS {before[w].RssKb / 1024} MB → {during[w].RssKb / 1024} MB");
+            Assert.True(during[w].Threads <= before[w].Threads + 8, $"worker {w}: {before[w].Threads} threads before, {during[w].Threads} with the connections held");
+            Assert.True(during[w].RssKb <= before[w].RssKb + 48 * 1024, $"worker {w}: {before[w].RssKb} kB before, {during[w].RssKb} kB with the connections held");
+        }
+    }
+
+    [Fact]
+    public void TheAsyncScheduleFinishesOnTheClusterWithLinksAndWithout()
+    {
+        var run = new TrainingRun([30, 24, 24, 10], groupsPerHiddenLayer: 2, rows: 8, batches: 150);
+        var schedule = new ScheduleSettings(ScheduleKind.Async, DelegateDrive: false);
+        using var cluster = LoopbackCluster.Start(workers: 2);
+        foreach (bool linksOn in new[] { true, false })
+        {
+            using var engine = new ClusterEngine(cluster.Coordinator, run.Network, run.Rows, run.LearningRates, schedule,
+                settings: cluster.Coordinator.Settings with { ActivityLinks = linksOn });
+            Assert.Equal(linksOn, WorkerAddresses(cluster).All(w => ActivityLinks.For(cluster.Coordinator.System).EndpointOf(w).Length > 0));
+            var (weights, reports) = run.Train(engine);
+            Assert.Equal(run.Batches.Length, reports.Count);
+            Assert.All(weights.Tensors(), t => Assert.True(t.Values.All(float.IsFinite), $"{t.Name} is not finite"));
+            Assert.False(run.Weights.BitwiseEquals(weights, out _), "the weights did not move");
+        }
+    }
+
+    private static Akka.Actor.Address[] WorkerAddresses(LoopbackCluster cluster) =>
+        cluster.Coordinator.Cluster.State.Members.Where(m => m.HasRole("worker")).Select(m => m.Address).ToArray();
+
+    /// <summary>The attack that stopped a run before links were authenticated.</summary>
+    private static bool ForgedGreetingIsClosed(string endpoint, ClusterEngine engine)
+    {
+        using var socket = LinkPeer.Connect(endpoint);
+        string group = engine.Placement.Keys.First();
+        var payload = new EngineMessageSerializer((ExtendedActorSystem)ActorSystem.Create("forger")).ToBinary(new Activity(1, 0, 0, 0, new float[64], 64));
+        socket.Send([.. LinkPeer.OldGreeting(), .. new byte[LinkHandshake.ClientHelloBytes - 8], .. LinkPeer.Frame($"/user/eqprop-host/{group}", "act", payload)]);
+        return LinkPeer.IsClosedByPeer(socket);
+    }
+
+    private static bool GuessedKeyIsClosed(string endpoint)
+    {
+        using var socket = LinkPeer.Connect(endpoint);
+        return !LinkPeer.Authenticate(socket, RunLinkKey.Create(1 << 20)) && LinkPeer.IsClosedByPeer(socket);
+    }
+
+    /// <summary>1,000, unless this process may not open that many descriptors (then a few hundred below its limit).</summary>
+    private static int IdleConnectionsWeCanHold()
+    {
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        int limit = line is null ? 1024 : int.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3]);
+        return Math.Min(1000, limit - 300);
+    }
+
+    private static (long Threads, long RssKb) WorkerResources(System.Diagnostics.Process process)
+    {
+        var status = File.ReadAllLines($"/proc/{process.Id}/status");
+        long Field(string name) => long.Parse(status.First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0]);
+        return (Field("Threads"), Field("VmRSS"));
     }
 }

@@ -39,8 +39,7 @@ public sealed class TlsClusterTests : IDisposable
             var errors = CollectErrors(node.System);
             node.WaitUntilUp(TimeSpan.FromSeconds(20));
             Assert.Equal("akka.ssl.tcp", node.Cluster.SelfAddress.Protocol);
-            // Activity links are plain TCP: with TLS on, every message keeps to the authenticated transport.
-            Assert.Equal("", Links.ActivityLinks.For(node.System).Endpoint);
+            Assert.Equal("", Links.ActivityLinks.For(node.System).Endpoint); // the coordinator hosts no groups: no link server
 
             good = new LocalWorkers(Eqprop, WorkerConfig(_certs.Worker, _certs.Ca), seed, 1, TimeSpan.FromSeconds(40));
             var goodAddress = WaitForWorker(node, TimeSpan.FromSeconds(10), good);
@@ -69,6 +68,41 @@ public sealed class TlsClusterTests : IDisposable
             rogue?.Dispose();
             good?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Two TLS workers: the groups' messages take the links, over TLS with the cluster's certificates (a plain
+    /// connection to a link gets nothing and is closed), and the run gives the batch engine's weights.
+    /// </summary>
+    [Fact]
+    public void ATlsClusterUsesTlsLinksAndGivesTheBatchEnginesWeights()
+    {
+        var run = new TestSupport.TrainingRun([30, 40, 10], groupsPerHiddenLayer: 1, rows: 6, batches: 3);
+        var (expected, _) = run.TrainOnBatchEngine();
+        int port = LocalWorkers.FreePort();
+        string seed = $"127.0.0.1:{port}";
+        var coordinatorConfig = ConfigurationFactory.ParseString($$"""
+            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}} }
+            eqprop.cluster { expected-workers = 2, node-name = coordinator }
+            {{TlsTestCertificates.Section(_certs.Coordinator, _certs.Ca)}}
+            """);
+        using var node = ClusterNode.Start(ClusterNodeConfig.Compose(coordinatorConfig, "the test's coordinator", NodeRole.Coordinator, seedNodes: [seed]),
+            "the test's coordinator");
+        node.WaitUntilUp(TimeSpan.FromSeconds(20));
+        using var workers = new LocalWorkers(Eqprop, WorkerConfig(_certs.Worker, _certs.Ca), seed, 2, TimeSpan.FromSeconds(40));
+        using var engine = new ClusterEngine(node, run.Network, run.Rows, run.LearningRates, new Actors.Schedules.ScheduleSettings(DelegateDrive: false));
+        var links = Links.ActivityLinks.For(node.System);
+        var endpoints = WorkerMembers(node).Select(m => links.EndpointOf(m.Address)).ToArray();
+        Assert.Equal(2, endpoints.Length);
+        Assert.All(endpoints, endpoint => Assert.StartsWith("127.0.0.1:", endpoint));
+
+        using (var plain = TestSupport.LinkPeer.Connect(endpoints[0], receiveTimeoutMs: 10_000))
+        {
+            plain.Send(TestSupport.LinkPeer.OldGreeting());
+            Assert.True(TestSupport.LinkPeer.IsClosedByPeer(plain), "a TLS link server answered a plain connection");
+        }
+        var (weights, _) = run.Train(engine);
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
     }
 
     private static string WorkerConfig(string certificate, string ca) =>

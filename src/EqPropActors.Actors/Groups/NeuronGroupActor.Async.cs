@@ -56,8 +56,8 @@ public sealed partial class NeuronGroupActor
     {
         if (!IsCurrent(unchanged.Minibatch, unchanged.PhaseIndex, unchanged))
             return;
-        AdvanceSourceStep(SourceIndex(unchanged.Source), unchanged.Step);
-        ResumeWaitingTick();
+        if (AdvanceSourceStep(unchanged, SourceIndex(unchanged.Source), unchanged.Step))
+            ResumeWaitingTick();
     }
 
     private void ReceiveAsync(Resting resting)
@@ -75,8 +75,8 @@ public sealed partial class NeuronGroupActor
         if (!IsCurrent(activity.Minibatch, activity.PhaseIndex, activity))
             return;
         int source = SourceIndex(activity.Source);
-        CheckLength(activity, source);
-        AdvanceSourceStep(source, activity.Step);
+        if (!HasExpectedLength(activity, source) || !AdvanceSourceStep(activity, source, activity.Step))
+            return;
         _seenRestCount[source] = -1; // the source is active again
         int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
         var history = _history[source];
@@ -102,12 +102,16 @@ public sealed partial class NeuronGroupActor
         ResumeWaitingTick();
     }
 
-    private void AdvanceSourceStep(int source, int step)
+    private bool AdvanceSourceStep(object message, int source, int step)
     {
         if (step <= _latestStep[source])
-            throw new InvalidOperationException(
-                $"activity of step {step} from {_sources[source].Source.Name} after its step {_latestStep[source]}: a step message was duplicated or reordered");
+        {
+            Reject(message, $"activity of step {step} from {_sources[source].Source.Name} after its step {_latestStep[source]}: " +
+                "a step message was duplicated or reordered");
+            return false;
+        }
         _latestStep[source] = step;
+        return true;
     }
 
     private void ResumeWaitingTick()

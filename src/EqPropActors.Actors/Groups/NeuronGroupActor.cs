@@ -100,6 +100,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             Stash.Stash(); // after the update: nobody waits for it, so the next requests may already be here
             return;
         }
+        if (message is Activity or ActivityUnchanged or Resting or PhaseEndActivity && !AdmitFromNeighbour(message))
+            return;
         switch (message)
         {
             case Wire wire:
@@ -222,10 +224,13 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             return;
         int source = SourceIndex(activity.Source);
         int parity = activity.Step & 1;
-        CheckLength(activity, source);
+        if (!HasExpectedLength(activity, source))
+            return;
         if (activity.Step < _step || activity.Step > _step + 1 || _inboxStep[source, parity] == activity.Step)
-            throw new InvalidOperationException(
-                $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
+        {
+            Reject(activity, $"activity of step {activity.Step} from {_sources[source].Source.Name} while at step {_step}: a step message was duplicated or lost");
+            return;
+        }
         _inbox[source, parity] = activity.Rates; // in-process: the sender's own buffer (see SendRates), not a copy
         _inboxPooled[source, parity] = activity.Pooled;
         _inboxStep[source, parity] = activity.Step;
@@ -234,7 +239,7 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
 
     /// <summary>
     /// True when the message belongs to the running phase. Messages of a phase or minibatch this group has not
-    /// started yet (a neighbour was told first) wait in the stash; anything older is an error.
+    /// started yet (a neighbour was told first) wait in the stash; anything older does not fit (see <see cref="Reject"/>).
     /// </summary>
     private bool IsCurrent(long minibatch, int phaseIndex, object message)
     {
@@ -245,7 +250,8 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
             Stash.Stash();
             return false;
         }
-        throw new InvalidOperationException($"stale {message.GetType().Name} of minibatch {minibatch} phase {phaseIndex} during minibatch {_minibatch} phase {_phaseIndex}");
+        Reject(message, $"stale {message.GetType().Name} of minibatch {minibatch} phase {phaseIndex} during minibatch {_minibatch} phase {_phaseIndex}");
+        return false;
     }
 
     private int SourceIndex(int sourceId)
@@ -382,11 +388,13 @@ public sealed partial class NeuronGroupActor : UntypedActor, IWithUnboundedStash
     }
 
     /// <summary>An activity must hold the sender's rates for exactly the rows of this minibatch.</summary>
-    private void CheckLength(Activity activity, int source)
+    private bool HasExpectedLength(Activity activity, int source)
     {
         int expected = _group.Rows * (_drivenBySource ? _group.Stride : _sources[source].Source.PaddedSize);
-        if (activity.Length != expected || activity.Rates.Length < expected)
-            throw new InvalidOperationException($"activity of {activity.Length} values from {_sources[source].Source.Name}; expected {expected}");
+        if (activity.Length == expected && activity.Rates.Length >= expected)
+            return true;
+        Reject(activity, $"activity of {activity.Length} values from {_sources[source].Source.Name}; expected {expected}");
+        return false;
     }
 
     private static float[] CopyOf(ReadOnlySpan<float> values)

@@ -32,24 +32,17 @@ public sealed class ClusterNode : IDisposable
         Name = settings.NodeName.Length > 0 ? settings.NodeName : $"{Cluster.SelfAddress.Host}:{Cluster.SelfAddress.Port}";
         system.ActorOf(GroupHost.Props(ActorEngine.GroupDispatcher), GroupHost.Name);
         long frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
-        // Step messages between nodes take a direct link unless turned off, or unless TLS is on: links are plain TCP.
+        // Messages between groups on different nodes take a direct link unless turned off; the server opens when a
+        // run places groups here (OpenLinks), so a node that hosts none never listens.
         var links = ActivityLinks.For(system);
-        if (settings.ActivityLinks && !TlsSettings.FromConfig(system.Settings.Config, source).Enabled)
+        if (settings.ActivityLinks)
         {
-            try
-            {
-                string bind = system.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "");
-                links.Listen(bind.Length > 0 ? bind : Cluster.SelfAddress.Host!, Cluster.SelfAddress.Host!, settings.ActivityLinkPort);
-            }
-            catch (SocketException e)
-            {
-                system.Terminate().Wait(TimeSpan.FromSeconds(10));
-                throw new ConfigurationException($"{source}: the activity link server could not listen on {Cluster.SelfAddress.Host}:{settings.ActivityLinkPort} " +
-                    $"({e.Message}): choose another eqprop.cluster.activity-link-port (0: any free one), or stop what uses it");
-            }
+            string bind = system.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "");
+            links.Enable(new LinkServerSettings(bind.Length > 0 ? bind : Cluster.SelfAddress.Host!, Cluster.SelfAddress.Host!, settings.ActivityLinkPort,
+                ClusterTls.LinkCredentials(system.Settings.Config, source), LinkLimits.Default));
         }
-        var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount, links.Endpoint);
-        system.ActorOf(Props.Create(() => new NodeInfoActor(description)), InfoName);
+        var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount);
+        system.ActorOf(Props.Create(() => new NodeInfoActor(description, links, $"{Cluster.SelfAddress.Host}:{settings.ActivityLinkPort}", source)), InfoName);
     }
 
     public ActorSystem System { get; }
@@ -123,6 +116,21 @@ public sealed class ClusterNode : IDisposable
 
     private sealed class NodeInfoActor : ReceiveActor
     {
-        public NodeInfoActor(HostDescription description) => Receive<DescribeHost>(_ => Sender.Tell(description));
+        public NodeInfoActor(HostDescription description, ActivityLinks links, string linkAddress, string source)
+        {
+            Receive<DescribeHost>(_ => Sender.Tell(description));
+            Receive<OpenLinks>(open =>
+            {
+                try
+                {
+                    Sender.Tell(new LinksOpened(links.Open(open.Key), ""));
+                }
+                catch (SocketException e)
+                {
+                    Sender.Tell(new LinksOpened("", $"node {description.NodeName} could not open its activity link server on {linkAddress} ({e.Message}): " +
+                        $"choose another eqprop.cluster.activity-link-port in {source} (0: any free one), or stop what uses it"));
+                }
+            });
+        }
     }
 }

@@ -36,6 +36,13 @@ public static class ClusterTls
             validateCertificateHostname: false, customValidator: TrustOnly(ca));
     }
 
+    /// <summary>The node's certificate and the CA for links over TLS (<see cref="Links.LinkTls"/>), or null when TLS is off.</summary>
+    public static Links.LinkTls? LinkCredentials(Config config, string source)
+    {
+        var settings = TlsSettings.FromConfig(config, source);
+        return settings.Enabled ? new Links.LinkTls(LoadNodeCertificate(settings, source), LoadCa(settings.CaCertificate, source)) : null;
+    }
+
     /// <summary>Accepts a peer's certificate only when it chains to <paramref name="ca"/>; logs every refusal.</summary>
     public static CertificateValidationCallback TrustOnly(X509Certificate2 ca) => (certificate, _, peer, _, log) =>
     {

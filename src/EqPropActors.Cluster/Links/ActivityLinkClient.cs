@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
@@ -8,61 +9,82 @@ using EqPropActors.Cluster.Serialization;
 namespace EqPropActors.Cluster.Links;
 
 /// <summary>
-/// This node's end of the link to one other node: frames written on the sending group's thread, under a lock
-/// (several groups of this node may send to that node). Frame: target path length and UTF-8 path, payload length
-/// and payload (an <see cref="Activity"/> in the engine's wire encoding), lengths as little-endian int32.
+/// This node's end of the link to one other node for one run: frames (<see cref="LinkFrame"/>) written on the
+/// sending group's thread, under a lock (several groups of this node may send to that node). The connection opens
+/// with the run's challenge–response (<see cref="LinkHandshake"/>), over TLS when the cluster uses it.
 /// </summary>
-internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endpoint) : IDisposable
+internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endpoint, RunLinkKey key, LinkTls? tls) : IDisposable
 {
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly EngineMessageSerializer _serializer = new(system);
     private readonly Dictionary<ActorPath, byte[]> _paths = [];
     private readonly object _lock = new();
     private byte[] _frame = new byte[64 * 1024];
-    private Socket? _socket;
+    private Stream? _stream;
 
-    public void Send(ActorPath target, Activity activity)
+    public void Send(ActorPath target, IEngineMessage message)
     {
-        var payload = _serializer.ToBinary(activity);
+        string manifest = _serializer.Manifest(message);
+        var payload = _serializer.ToBinary(message);
         lock (_lock)
         {
             if (!_paths.TryGetValue(target, out var path))
                 _paths[target] = path = Encoding.UTF8.GetBytes(target.ToSerializationFormat());
-            int length = 8 + path.Length + payload.Length;
-            if (_frame.Length < length)
-                _frame = new byte[Math.Max(length, 2 * _frame.Length)];
-            BinaryPrimitives.WriteInt32LittleEndian(_frame, path.Length);
-            path.CopyTo(_frame, 4);
-            BinaryPrimitives.WriteInt32LittleEndian(_frame.AsSpan(4 + path.Length), payload.Length);
-            payload.CopyTo(_frame, 8 + path.Length);
+            int length = LinkFrame.Write(ref _frame, path, manifest, payload);
             try
             {
-                var socket = _socket ??= Connect();
-                for (int sent = 0; sent < length;)
-                    sent += socket.Send(_frame, sent, length - sent, SocketFlags.None);
+                (_stream ??= Connect()).Write(_frame, 0, length);
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is IOException or SocketException or AuthenticationException)
             {
-                _socket?.Dispose();
-                _socket = null; // a later deployment reconnects
+                _stream?.Dispose();
+                _stream = null; // a later deployment reconnects
                 throw new IOException($"the activity link to {endpoint} failed: {e.Message}", e);
             }
         }
     }
 
-    private Socket Connect()
+    private Stream Connect()
     {
         int colon = endpoint.LastIndexOf(':');
+        string host = endpoint[..colon];
         // A peer that stops reading must not block the sending group for ever: the send fails, and so the group.
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = 30_000 };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = 30_000, ReceiveTimeout = (int)HandshakeTimeout.TotalMilliseconds };
+        Stream? stream = null;
         try
         {
-            socket.Connect(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-            socket.Send(ActivityLinkServer.Greeting());
-            return socket;
+            socket.Connect(host, int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                ssl.AuthenticateAsClient(tls.ClientOptions(host));
+            }
+            var serverNonce = new byte[LinkHandshake.NonceBytes];
+            stream.ReadExactly(serverNonce);
+            var clientNonce = LinkHandshake.NewNonce();
+            stream.Write(LinkHandshake.ClientHello(key, serverNonce, clientNonce));
+            var proof = new byte[LinkHandshake.MacBytes];
+            stream.ReadExactly(proof);
+            if (!LinkHandshake.Verify(key, "server", clientNonce, serverNonce, proof))
+                throw new AuthenticationException($"the link server at {endpoint} could not prove that it belongs to this run");
+            socket.ReceiveTimeout = 0; // the server never writes again; nothing is read from here on
+            return stream;
+        }
+        catch (EndOfStreamException)
+        {
+            stream?.Dispose();
+            socket.Dispose();
+            throw new AuthenticationException($"the link server at {endpoint} refused this run's key (is it a node of this run, of the same build?)");
         }
         catch
         {
-            socket.Dispose();
+            if (stream is not null)
+                stream.Dispose();
+            else
+                socket.Dispose();
             throw;
         }
     }
@@ -70,6 +92,6 @@ internal sealed class ActivityLinkClient(ExtendedActorSystem system, string endp
     public void Dispose()
     {
         lock (_lock)
-            _socket?.Dispose();
+            _stream?.Dispose();
     }
 }

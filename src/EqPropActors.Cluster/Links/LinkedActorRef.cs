@@ -4,8 +4,9 @@ using EqPropActors.Actors.Messages;
 namespace EqPropActors.Cluster.Links;
 
 /// <summary>
-/// A remote group as its neighbours on other nodes see it: step messages (<see cref="Activity"/>) go over the
-/// activity link, everything else through Akka.Remote as before. Groups only ever tell it things.
+/// A remote group as its neighbours on other nodes see it: every message groups send each other goes over the
+/// activity link, so a pair of groups has one ordered channel; anything else (none is expected) through Akka.Remote.
+/// Groups only ever tell it things.
 /// </summary>
 internal sealed class LinkedActorRef(IInternalActorRef target, ActivityLinkClient link, IActorRefProvider provider) : MinimalActorRef
 {
@@ -15,8 +16,8 @@ internal sealed class LinkedActorRef(IInternalActorRef target, ActivityLinkClien
 
     protected override void TellInternal(object message, IActorRef sender)
     {
-        if (message is Activity activity)
-            link.Send(target.Path, activity);
+        if (message is Activity or ActivityUnchanged or Resting or PhaseEndActivity or DriveWeights)
+            link.Send(target.Path, (IEngineMessage)message);
         else
             target.Tell(message, sender);
     }

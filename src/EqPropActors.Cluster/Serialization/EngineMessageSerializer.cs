@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 4;
+    public const int ProtocolVersion = 5;
 
     public const int SerializerId = 4711;
 
@@ -61,6 +61,8 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         RetireGroups => "retire",
         DescribeHost => "dhost",
         HostDescription => "host",
+        OpenLinks => "olink",
+        LinksOpened => "linked",
         RunEqprop => "run",
         EqpropRunAccepted => "runacc",
         EqpropRunRefused => "runref",
@@ -172,7 +174,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             case DescribeHost:
                 break;
             case HostDescription m:
-                w.String(m.NodeName); w.Long(m.MaximumFrameBytes); w.Int(m.ProtocolVersion); w.Int(m.Cores); w.String(m.LinkEndpoint);
+                w.String(m.NodeName); w.Long(m.MaximumFrameBytes); w.Int(m.ProtocolVersion); w.Int(m.Cores);
+                break;
+            case OpenLinks { Key: var key }:
+                w.Bytes(key.Id); w.Bytes(key.Secret); w.Int(key.MaxPayloadBytes);
+                break;
+            case LinksOpened m:
+                w.String(m.Endpoint); w.String(m.Failure);
                 break;
             case RunEqprop m:
                 w.Long(m.Job); w.Strings(m.Arguments); w.String(m.LogFile); w.String(m.OutputFile);
@@ -201,9 +209,12 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         return w.ToArray();
     }
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => FromBinary(bytes, bytes.Length, manifest);
+
+    /// <summary>Reads a message from the first <paramref name="length"/> bytes of a (reused) buffer.</summary>
+    public object FromBinary(byte[] bytes, int length, string manifest)
     {
-        var r = new WireReader(bytes, manifest);
+        var r = new WireReader(bytes, length, manifest);
         object message = manifest switch
         {
             "act" => ReadActivity(r),
@@ -231,7 +242,9 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "gcre" => new GroupCreated(r.Int(), r.ActorRef(system) ?? throw new SerializationException("a GroupCreated without an actor")),
             "retire" => new RetireGroups(r.Int()),
             "dhost" => DescribeHost.Instance,
-            "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int(), r.String()),
+            "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int()),
+            "olink" => new OpenLinks(new RunLinkKey(r.Bytes(), r.Bytes(), r.Int())),
+            "linked" => new LinksOpened(r.String(), r.String()),
             "run" => new RunEqprop(r.Long(), r.Strings(), r.String(), r.String()),
             "runacc" => new EqpropRunAccepted(r.Long(), r.String()),
             "runref" => new EqpropRunRefused(r.Long(), r.String()),

@@ -12,8 +12,12 @@ namespace EqPropActors.Cluster.Serialization;
 /// truncated or corrupt frame ends in a <see cref="SerializationException"/> naming the message, never in a huge
 /// allocation or a silently wrong value.
 /// </summary>
-internal sealed class WireReader(byte[] bytes, string manifest)
+internal sealed class WireReader(byte[] bytes, int length, string manifest)
 {
+    public WireReader(byte[] bytes, string manifest) : this(bytes, bytes.Length, manifest)
+    {
+    }
+
     private int _position;
 
     public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
@@ -29,6 +33,8 @@ internal sealed class WireReader(byte[] bytes, string manifest)
     };
 
     public string String() => Encoding.UTF8.GetString(Take(Length(1)));
+
+    public byte[] Bytes() => Take(Length(1)).ToArray();
 
     public string? NullableString() => Bool() ? String() : null;
 
@@ -82,22 +88,22 @@ internal sealed class WireReader(byte[] bytes, string manifest)
     /// <summary>Throws unless every byte has been read: trailing bytes mean writer and reader disagree.</summary>
     public void End()
     {
-        if (_position != bytes.Length)
-            throw Corrupt($"{bytes.Length - _position} bytes after the end of the message");
+        if (_position != length)
+            throw Corrupt($"{length - _position} bytes after the end of the message");
     }
 
     private int Length(int elementSize)
     {
-        int length = Int();
-        if (length < 0 || (long)length * elementSize > bytes.Length - _position)
-            throw Corrupt($"a length of {length} with {bytes.Length - _position} bytes left");
-        return length;
+        int count = Int();
+        if (count < 0 || (long)count * elementSize > length - _position)
+            throw Corrupt($"a length of {count} with {length - _position} bytes left");
+        return count;
     }
 
     private ReadOnlySpan<byte> Take(int count)
     {
-        if (count > bytes.Length - _position)
-            throw Corrupt($"the frame ends after {bytes.Length} bytes");
+        if (count > length - _position)
+            throw Corrupt($"the frame ends after {length} bytes");
         var span = bytes.AsSpan(_position, count);
         _position += count;
         return span;

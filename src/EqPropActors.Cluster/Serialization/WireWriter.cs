@@ -39,6 +39,12 @@ internal sealed class WireWriter(int capacity)
         Write(bytes);
     }
 
+    public void Bytes(byte[] values)
+    {
+        Int(values.Length);
+        Write(values);
+    }
+
     public void Strings(IReadOnlyList<string> values)
     {
         Int(values.Count);
