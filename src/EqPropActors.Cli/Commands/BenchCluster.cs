@@ -11,27 +11,51 @@ public sealed class BenchCluster : IDisposable
     private const int WorkerCount = 2;
     private readonly ClusterNode _node;
     private readonly LocalWorkers _workers;
+    private readonly string? _certificates;
 
-    private BenchCluster(ClusterNode node, LocalWorkers workers) => (_node, _workers) = (node, workers);
+    private BenchCluster(ClusterNode node, LocalWorkers workers, string? certificates) => (_node, _workers, _certificates) = (node, workers, certificates);
 
-    public static BenchCluster Start()
+    /// <param name="tls">Every connection over TLS (eqprop.tls), with throwaway certificates in a temporary folder.</param>
+    public static BenchCluster Start(bool tls = false)
     {
         int port = LocalWorkers.FreePort();
-        var config = ClusterNodeConfig.Compose(Akka.Configuration.ConfigurationFactory.ParseString(LocalWorkers.LoopbackCoordinatorConfig(port, WorkerCount)),
-            "the benchmark's coordinator", NodeRole.Coordinator);
-        var node = ClusterNode.Start(config, "the benchmark's coordinator");
+        string? certificates = tls ? Directory.CreateTempSubdirectory("eqprop-bench-certs-").FullName : null;
         try
         {
-            node.WaitUntilUp(TimeSpan.FromSeconds(30));
-            var workers = new LocalWorkers(typeof(BenchCluster).Assembly.Location, LocalWorkers.LoopbackWorkerConfig, $"127.0.0.1:{port}", WorkerCount, TimeSpan.FromSeconds(60));
-            return new BenchCluster(node, workers);
+            if (certificates is not null)
+                TestCertificates.Generate(certificates, ["coordinator", "worker"], password: "", caName: "EqPropActors bench CA");
+            var config = ClusterNodeConfig.Compose(
+                Akka.Configuration.ConfigurationFactory.ParseString(LocalWorkers.LoopbackCoordinatorConfig(port, WorkerCount) + "\n" + TlsSection(certificates, "coordinator")),
+                "the benchmark's coordinator", NodeRole.Coordinator);
+            var node = ClusterNode.Start(config, "the benchmark's coordinator");
+            try
+            {
+                node.WaitUntilUp(TimeSpan.FromSeconds(30));
+                var workers = new LocalWorkers(typeof(BenchCluster).Assembly.Location, LocalWorkers.LoopbackWorkerConfig + "\n" + TlsSection(certificates, "worker"),
+                    $"127.0.0.1:{port}", WorkerCount, TimeSpan.FromSeconds(60));
+                return new BenchCluster(node, workers, certificates);
+            }
+            catch
+            {
+                node.Dispose();
+                throw;
+            }
         }
         catch
         {
-            node.Dispose();
+            if (certificates is not null)
+                Directory.Delete(certificates, recursive: true);
             throw;
         }
     }
+
+    private static string TlsSection(string? certificates, string node) => certificates is null ? "" : $$"""
+        eqprop.tls {
+          enabled = on
+          certificate = "{{Path.Combine(certificates, node + ".pfx")}}"
+          ca-certificate = "{{Path.Combine(certificates, TestCertificates.CaFile)}}"
+        }
+        """;
 
     public IEngine Engine(NetworkSpec network, int rows, IReadOnlyList<float> learningRates) =>
         new ClusterEngine(_node, network, rows, learningRates);
@@ -54,5 +78,7 @@ public sealed class BenchCluster : IDisposable
     {
         _workers.Dispose();
         _node.Dispose();
+        if (_certificates is not null)
+            Directory.Delete(_certificates, recursive: true);
     }
 }

@@ -19,6 +19,10 @@ public sealed class BenchSettings : CommandSettings
     [Description("batch (default); actors: also the actor engine (sync schedule, 1 and 4 groups per hidden layer); cluster: also the cluster engine with a coordinator (this process) and 2 worker processes on 127.0.0.1 — each next to the batch engine in the same run")]
     public string Engine { get; init; } = "batch";
 
+    [CommandOption("--tls")]
+    [Description("With --engine cluster: the nodes talk over TLS (eqprop.tls, throwaway certificates in a temporary folder), the activity links included")]
+    public bool Tls { get; init; }
+
     [CommandOption("--seconds <S>")]
     [Description("Measuring time per configuration, after warm-up. Default: 3")]
     public double Seconds { get; init; } = 3;
@@ -36,7 +40,9 @@ public sealed class BenchSettings : CommandSettings
     public string? Batch { get; init; }
 
     public override ValidationResult Validate() =>
-        BadBatchSize() is { } bad ? ValidationResult.Error($"--batch: '{bad}' is not a positive batch size (expected e.g. 20,100)") : ValidationResult.Success();
+        BadBatchSize() is { } bad ? ValidationResult.Error($"--batch: '{bad}' is not a positive batch size (expected e.g. 20,100)")
+        : Tls && Engine != "cluster" ? ValidationResult.Error($"--tls applies to --engine cluster only (got --engine {Engine})")
+        : ValidationResult.Success();
 
     /// <summary>The sizes --batch names (validated), or null for all.</summary>
     public IReadOnlySet<int>? BatchSizes => Batch is null ? null : BatchTexts().Select(size => int.Parse(size, CultureInfo.InvariantCulture)).ToHashSet();
@@ -70,7 +76,7 @@ public sealed class BenchCommand : Command<BenchSettings>
             AnsiConsole.Profile.Width = 180; // keep the table on one line per row in logs
         var rule = ModelSettings.ParseChoice(settings.Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
         string engine = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster"));
-        using var cluster = engine == "cluster" ? BenchCluster.Start() : null;
+        using var cluster = engine == "cluster" ? BenchCluster.Start(settings.Tls) : null;
         double matmul = DenseKernels.MeasureMatrixMultiplyGflops();
         AnsiConsole.MarkupLineInterpolated($"Matrix multiply (512×512×512, our kernel, 1 thread): [bold]{matmul:F1} GFLOP/s[/]");
         var table = new Table().AddColumns("network", "T1", "T2", "batch", "engine", "samples/s", "s / 60k epoch", "GFLOP/s", "% of matmul",
