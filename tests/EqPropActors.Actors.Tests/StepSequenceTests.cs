@@ -78,4 +78,26 @@ public sealed class StepSequenceTests : TestKit
         Assert.Contains("4-3-2 network needs 12/6/3", failure.Reason);
         ExpectMsg<GroupFailed>(); // ... and, as the answer, to the one who asked
     }
+
+    /// <summary>
+    /// From another node (the activity links deliver without a sender) a message that does not fit is dropped, not
+    /// fatal: a member gone wrong must not stop a run by itself. The group takes the next valid step as if nothing
+    /// had come.
+    /// </summary>
+    [Fact]
+    public void FromAnotherNodeMessagesThatDoNotFitAreDroppedAndTheGroupGoesOn()
+    {
+        var (hidden, rates) = StartHiddenGroup();
+        hidden.Tell(new Activity(2, 0, 0, 0, rates, rates.Length), ActorRefs.NoSender);  // a finished minibatch
+        hidden.Tell(new Activity(2, 9, 0, 0, rates, rates.Length), ActorRefs.NoSender);  // far ahead
+        hidden.Tell(new Activity(2, 1, 0, 3, rates, rates.Length), ActorRefs.NoSender);  // a skipped step
+        hidden.Tell(new Activity(7, 1, 0, 0, rates, rates.Length), ActorRefs.NoSender);  // not a source
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, 3), ActorRefs.NoSender);             // wrong length
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, rates.Length), ActorRefs.NoSender);
+        ExpectMsg<Activity>(a => a.Step == 1);
+        hidden.Tell(new Activity(2, 1, 0, 0, rates, rates.Length), ActorRefs.NoSender);  // step 0 again
+        hidden.Tell(new Activity(2, 1, 0, 1, rates, rates.Length), ActorRefs.NoSender);
+        ExpectMsg<Activity>(a => a.Step == 2);
+    }
 }
