@@ -102,8 +102,22 @@ public sealed class ActorEngine : IEngine
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance) =>
-        Ask<MinibatchReport>(new RunMinibatch(batch, plan, dt, tolerance), "the minibatch");
+    public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
+    {
+        RequireFixedPhases(plan);
+        return Ask<MinibatchReport>(new RunMinibatch(batch, plan, dt, tolerance), "the minibatch");
+    }
+
+    /// <summary>
+    /// Ending a phase once every sample has settled (<c>--T1 auto</c>) needs every group's residual after every
+    /// step: a global agreement per step that the groups do not make (the async schedule settles per group instead).
+    /// </summary>
+    public static void RequireFixedPhases(MinibatchPlan plan)
+    {
+        if (plan.Phases.FirstOrDefault(p => p.UntilSettled) is { } phase)
+            throw new Core.ConfigurationException($"the {phase.Name} phase runs until settled (--T1/--T2 auto), which only the batch engine does: " +
+                "give a number of steps, or use --engine batch");
+    }
 
     public void LoadParameters(ParameterSet weights, ParameterSet? velocity) =>
         Ask<object[]>(new LoadAll(weights, velocity), "loading the parameters");

@@ -200,7 +200,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
             // Summed in group order, as the batch engine does, so the figures agree to the last bit.
             foreach (var spec in _network.FreeGroups)
                 System.Numerics.Tensors.TensorPrimitives.Add(_squaredSteps, _stepNormsByGroup[spec.Id], _squaredSteps);
-            _convergence[_stage] = PhaseConvergence.FromSquaredSteps(phase.Name, _squaredSteps, run.Dt, run.Tolerance);
+            _convergence[_stage] = PhaseConvergence.FromSquaredSteps(phase.Name, _squaredSteps, run.Dt, run.Tolerance, phase.Steps);
             bool updateNext = _stage + 1 == run.Plan.Phases.Count;
             // Sync: the groups run the update they were sent with the plan without being waited for (ApplyRule.Reply).
             if (!updateNext || (run.Plan.Update != UpdateMode.None && !SendsPlanAhead))

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using EqPropActors.Core;
+using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
 using Spectre.Console.Cli;
@@ -31,12 +32,12 @@ public class ModelSettings : NetworkSettings
     public float? Dt { get; init; }
 
     [CommandOption("--T1 <STEPS>")]
-    [Description("Free-phase steps. Default by depth: 40 (1 hidden layer), 100 (2), 500 (3 or more)")]
-    public int? FreeSteps { get; init; }
+    [Description("Free-phase steps, or auto: end when every sample's residual is within --tolerance (batch engine; at most 2000 steps). Default by depth: 40 (1 hidden layer), 100 (2), 500 (3 or more)")]
+    public string? FreeSteps { get; init; }
 
     [CommandOption("--T2 <STEPS>")]
-    [Description("Nudged-phase steps, starting from the free fixed point. Default by depth: 8, 6, 8")]
-    public int? NudgedSteps { get; init; }
+    [Description("Nudged-phase steps from the free fixed point, or auto (as --T1). Default by depth: 8, 6, 8")]
+    public string? NudgedSteps { get; init; }
 
     [CommandOption("--beta <BETA>")]
     [Description("Nudging strength β. Default: 0.5")]
@@ -109,8 +110,8 @@ public class ModelSettings : NetworkSettings
             InitAngleDegrees = InitAngle ?? (rule == LearningRule.Ep ? 0 : 90),
             Seed = Seed,
             Dt = Dt ?? defaults.Dt,
-            FreeSteps = FreeSteps ?? defaults.FreeSteps,
-            NudgedSteps = NudgedSteps ?? defaults.NudgedSteps,
+            FreeSteps = FreeSteps is null ? defaults.FreeSteps : ParsePhaseLength(FreeSteps, "--T1"),
+            NudgedSteps = NudgedSteps is null ? defaults.NudgedSteps : ParsePhaseLength(NudgedSteps, "--T2"),
             Beta = Beta ?? defaults.Beta,
             RandomSign = RandomSign,
             ThirdPhase = ThirdPhase,
@@ -136,6 +137,9 @@ public class ModelSettings : NetworkSettings
         config.Validate();
         return config;
     }
+
+    internal static PhaseLength ParsePhaseLength(string text, string option) =>
+        PhaseLength.Parse(text) ?? throw new ConfigurationException($"{option}: '{text}' is neither a positive number of steps nor auto");
 
     internal static T ParseChoice<T>(string value, string option, params (string Name, T Value)[] choices)
     {

@@ -22,6 +22,8 @@ internal static class EpochTotalsArrays
             NpyArray.Scalar(Prefix + "nudged_residual", totals.NudgedResidual),
             NpyArray.Scalar(Prefix + "free_nonconverged", totals.FreeNonConverged),
             NpyArray.Scalar(Prefix + "nudged_nonconverged", totals.NudgedNonConverged),
+            NpyArray.Scalar(Prefix + "free_steps", totals.FreeSteps),
+            NpyArray.Scalar(Prefix + "nudged_steps", totals.NudgedSteps),
             NpyArray.Scalar(Prefix + "messages", s.Messages),
             NpyArray.Scalar(Prefix + "bytes", s.Bytes),
             NpyArray.Scalar(Prefix + "suppressed_messages", s.Suppressed),
@@ -47,6 +49,10 @@ internal static class EpochTotalsArrays
             NudgedResidual = Double("nudged_residual"),
             FreeNonConverged = Int("free_nonconverged"),
             NudgedNonConverged = Int("nudged_nonconverged"),
+            // Absent from checkpoints of builds before --T1 auto: their phases took T1 and T2 steps, which the resumed
+            // epoch's mean then leaves out (only its metrics row, never a weight, depends on it).
+            FreeSteps = archive.Contains(Prefix + "free_steps") ? Long("free_steps") : 0,
+            NudgedSteps = archive.Contains(Prefix + "nudged_steps") ? Double("nudged_steps") : 0,
             Statistics = new EngineStatistics(Long("messages"), Long("bytes"), Long("suppressed_messages"), Long("group_steps"),
                 Long("group_phases"), Long("staleness_sum"), Long("staleness_count"), Double("phase_seconds")),
             Seconds = Double("seconds"),

@@ -119,17 +119,31 @@ public sealed class BatchEngine : IEngine
             foreach (var group in _groups)
                 if (!group.IsClamped)
                     group.SetStates(group.PhaseStatesOf(PhaseSlot.Free));
-        for (int t = 0; t < phase.Steps; t++)
+        int steps = 0;
+        while (steps < phase.Steps)
         {
-            bool last = t == phase.Steps - 1;
+            bool last = steps == phase.Steps - 1;
             foreach (var group in _groups)
                 WireCurrentRates(group);
             foreach (var group in _groups)
-                group.Step(dt, phase.Beta, measureStep: last);
+                group.Step(dt, phase.Beta, measureStep: last || phase.UntilSettled);
+            steps++;
+            if (phase.UntilSettled && !last && Settled(rows, dt, tolerance))
+                break;
         }
         foreach (var group in _groups)
             group.EndPhase(phase.Slot);
-        return phase.Steps == 0 ? new PhaseConvergence(phase.Name, 0, 0, 0) : Convergence(phase.Name, rows, dt, tolerance);
+        return steps == 0 ? new PhaseConvergence(phase.Name, 0, 0, 0, 0) : Convergence(phase.Name, rows, dt, tolerance, steps);
+    }
+
+    /// <summary>Whether the step just taken moved every sample by at most the tolerance: the residual exactly as
+    /// <see cref="PhaseConvergence.FromSquaredSteps"/> reports it, so a settled phase reports no sample unconverged.</summary>
+    private bool Settled(int rows, float dt, float tolerance)
+    {
+        foreach (float squared in SquaredStepsPerSample(rows))
+            if (!(Math.Sqrt(squared) / dt <= tolerance))
+                return false;
+        return true;
     }
 
     /// <summary>Points every block at its source's rates of the current step, before any group advances (Jacobi).</summary>
@@ -139,14 +153,18 @@ public sealed class BatchEngine : IEngine
             block.SourceRates = _groups[block.Source.Id].Rates;
     }
 
-    private PhaseConvergence Convergence(string phase, int rows, float dt, float tolerance)
+    private PhaseConvergence Convergence(string phase, int rows, float dt, float tolerance, int steps) =>
+        PhaseConvergence.FromSquaredSteps(phase, SquaredStepsPerSample(rows), dt, tolerance, steps);
+
+    /// <summary>‖s_t − s_{t−1}‖² per sample over every free group, from the last measured step.</summary>
+    private ReadOnlySpan<float> SquaredStepsPerSample(int rows)
     {
         var perSample = _sampleSquaredSteps.AsSpan(0, rows);
         perSample.Clear();
         foreach (var group in _groups)
             if (!group.IsClamped)
                 System.Numerics.Tensors.TensorPrimitives.Add(perSample, group.StepSquaredNorms, perSample);
-        return PhaseConvergence.FromSquaredSteps(phase, perSample, dt, tolerance);
+        return perSample;
     }
 
     public void Dispose() => _twoCores?.Dispose();

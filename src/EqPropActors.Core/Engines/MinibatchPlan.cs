@@ -2,8 +2,12 @@ using EqPropActors.Core.Dynamics;
 
 namespace EqPropActors.Core.Engines;
 
-/// <summary>One relaxation phase: how many steps, with which nudging, from where, and where to keep the result.</summary>
-public sealed record Phase(string Name, int Slot, float Beta, int Steps, bool StartFromFreeFixedPoint);
+/// <summary>
+/// One relaxation phase: how many steps, with which nudging, from where, and where to keep the result.
+/// <paramref name="UntilSettled"/>: end as soon as every sample's residual ‖s_t − s_{t−1}‖/dt is within the
+/// tolerance (<c>--T1 auto</c>), with <paramref name="Steps"/> as the most steps it may take.
+/// </summary>
+public sealed record Phase(string Name, int Slot, float Beta, int Steps, bool StartFromFreeFixedPoint, bool UntilSettled = false);
 
 /// <summary>What to do with the phases' outcome: apply the local rule to the weights, only estimate it, or nothing.</summary>
 public enum UpdateMode { None, Apply, EstimateOnly }
@@ -14,19 +18,19 @@ public enum UpdateMode { None, Apply, EstimateOnly }
 /// </summary>
 public sealed record MinibatchPlan(IReadOnlyList<Phase> Phases, UpdateMode Update, RuleApplication Rule)
 {
-    public static MinibatchPlan Evaluation(int freeSteps) =>
-        new([new Phase("free", PhaseSlot.Free, 0f, freeSteps, false)], UpdateMode.None, default);
+    public static MinibatchPlan Evaluation(PhaseLength free) =>
+        new([new Phase("free", PhaseSlot.Free, 0f, free.MaxSteps, false, free.UntilSettled)], UpdateMode.None, default);
 
     /// <summary>Free phase, nudged phase at +β, and for the centered estimate a third phase at −β.</summary>
-    public static MinibatchPlan Training(int freeSteps, int nudgedSteps, RuleApplication rule, UpdateMode update = UpdateMode.Apply)
+    public static MinibatchPlan Training(PhaseLength free, PhaseLength nudged, RuleApplication rule, UpdateMode update = UpdateMode.Apply)
     {
         var phases = new List<Phase>
         {
-            new("free", PhaseSlot.Free, 0f, freeSteps, false),
-            new("nudged", PhaseSlot.Positive, rule.SignedBeta, nudgedSteps, true),
+            new("free", PhaseSlot.Free, 0f, free.MaxSteps, false, free.UntilSettled),
+            new("nudged", PhaseSlot.Positive, rule.SignedBeta, nudged.MaxSteps, true, nudged.UntilSettled),
         };
         if (rule.Centered)
-            phases.Add(new Phase("nudged-negative", PhaseSlot.Negative, -rule.SignedBeta, nudgedSteps, true));
+            phases.Add(new Phase("nudged-negative", PhaseSlot.Negative, -rule.SignedBeta, nudged.MaxSteps, true, nudged.UntilSettled));
         return new MinibatchPlan(phases, update, rule);
     }
 }

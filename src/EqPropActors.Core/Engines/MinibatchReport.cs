@@ -1,10 +1,11 @@
 namespace EqPropActors.Core.Engines;
 
-/// <summary>Convergence of one phase over a minibatch: residual ‖s_T − s_{T−1}‖/dt per sample, summarised.</summary>
-public readonly record struct PhaseConvergence(string Phase, double MeanResidual, double MaxResidual, int NonConverged)
+/// <summary>Convergence of one phase over a minibatch: residual ‖s_T − s_{T−1}‖/dt per sample, summarised, and the
+/// steps T the phase took.</summary>
+public readonly record struct PhaseConvergence(string Phase, double MeanResidual, double MaxResidual, int NonConverged, int Steps)
 {
     /// <summary>Summarises per-sample ‖s_T − s_{T−1}‖² of the phase's last step; NaN counts as not converged.</summary>
-    public static PhaseConvergence FromSquaredSteps(string phase, ReadOnlySpan<float> squaredSteps, float dt, float tolerance)
+    public static PhaseConvergence FromSquaredSteps(string phase, ReadOnlySpan<float> squaredSteps, float dt, float tolerance, int steps)
     {
         double sum = 0, max = 0;
         int nonConverged = 0;
@@ -16,7 +17,7 @@ public readonly record struct PhaseConvergence(string Phase, double MeanResidual
             if (!(residual <= tolerance))
                 nonConverged++;
         }
-        return new PhaseConvergence(phase, sum / squaredSteps.Length, max, nonConverged);
+        return new PhaseConvergence(phase, sum / squaredSteps.Length, max, nonConverged, steps);
     }
 }
 

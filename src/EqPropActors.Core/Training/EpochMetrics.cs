@@ -27,6 +27,11 @@ public sealed record EpochMetrics
 
     public required double MeanFreeResidual { get; init; }
     public required double MeanNudgedResidual { get; init; }
+
+    /// <summary>Mean steps the free phase and a nudged phase took per training minibatch: T1 and T2, or fewer when
+    /// they end once settled (--T1/--T2 auto).</summary>
+    public double MeanFreeSteps { get; init; }
+    public double MeanNudgedSteps { get; init; }
     /// <summary>Activity messages, their payload bytes and the messages held back by event-driven sending
     /// (distributed engines; 0 for the batch engine).</summary>
     public long Messages { get; init; }

@@ -18,6 +18,11 @@ public sealed record EpochTotals
     public double NudgedResidual { get; init; }
     public int FreeNonConverged { get; init; }
     public int NudgedNonConverged { get; init; }
+
+    /// <summary>Sums over the minibatches of the steps the free phase took and of the nudged phases' mean steps
+    /// (T1 and T2 unless they end when settled, --T1/--T2 auto).</summary>
+    public long FreeSteps { get; init; }
+    public double NudgedSteps { get; init; }
     public EngineStatistics Statistics { get; init; } = EngineStatistics.None;
 
     /// <summary>Wall-clock seconds spent training these minibatches (the one figure a resumed run cannot reproduce).</summary>
@@ -29,10 +34,12 @@ public sealed record EpochTotals
         // Summed phase by phase in this order, as always: a different order would change the last bits of the mean.
         double nudgedResidual = NudgedResidual;
         int nudgedNonConverged = NudgedNonConverged;
+        double nudgedSteps = NudgedSteps;
         for (int i = 1; i < report.Phases.Count; i++)
         {
             nudgedResidual += report.Phases[i].MeanResidual / (report.Phases.Count - 1);
             nudgedNonConverged += report.Phases[i].NonConverged;
+            nudgedSteps += (double)report.Phases[i].Steps / (report.Phases.Count - 1);
         }
         return this with
         {
@@ -43,6 +50,8 @@ public sealed record EpochTotals
             FreeNonConverged = FreeNonConverged + free.NonConverged,
             NudgedResidual = nudgedResidual,
             NudgedNonConverged = nudgedNonConverged,
+            FreeSteps = FreeSteps + free.Steps,
+            NudgedSteps = nudgedSteps,
         };
     }
 }

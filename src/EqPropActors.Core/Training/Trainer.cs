@@ -156,6 +156,8 @@ public sealed class Trainer
             NudgedNonConverged = trained.NudgedNonConverged,
             MeanFreeResidual = trained.FreeResidual / batches,
             MeanNudgedResidual = trained.NudgedResidual / batches,
+            MeanFreeSteps = (double)trained.FreeSteps / batches,
+            MeanNudgedSteps = trained.NudgedSteps / batches,
             Seconds = trained.Seconds,
             SamplesPerSecond = train.Count / trained.Seconds,
         };
@@ -176,7 +178,7 @@ public sealed class Trainer
     }
 
     /// <summary>Error rate and mean loss of the free phase (from zero states) over a whole data set.</summary>
-    public (double Error, double Loss) Evaluate(Dataset data, int freeSteps, CancellationToken cancellation = default)
+    public (double Error, double Loss) Evaluate(Dataset data, PhaseLength freeSteps, CancellationToken cancellation = default)
     {
         var plan = MinibatchPlan.Evaluation(freeSteps);
         int size = Math.Min(_config.EvaluationBatchSize, _engine.MaxRows);

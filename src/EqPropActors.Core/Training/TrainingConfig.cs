@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Training;
@@ -62,10 +63,12 @@ public sealed record TrainingConfig
     public float Dt { get; init; } = 0.5f;
 
     [JsonPropertyName("T1")]
-    public int FreeSteps { get; init; } = 20;
+    [JsonConverter(typeof(PhaseLengthJsonConverter))]
+    public PhaseLength FreeSteps { get; init; } = 20;
 
     [JsonPropertyName("T2")]
-    public int NudgedSteps { get; init; } = 4;
+    [JsonConverter(typeof(PhaseLengthJsonConverter))]
+    public PhaseLength NudgedSteps { get; init; } = 4;
 
     [JsonPropertyName("beta")]
     public float Beta { get; init; } = 0.5f;
@@ -182,8 +185,10 @@ public sealed record TrainingConfig
             $"--lrs has {LearningRates.Length} value(s) but --layers {string.Join(',', Layers)} has {network.PairCount} layer pairs; give one learning rate per pair");
         Require(LearningRates.All(float.IsFinite) && LearningRates.All(a => a >= 0), "--lrs: learning rates must be finite and non-negative");
         Require(Dt > 0 && Dt <= 1, $"--dt must be in (0, 1], got {Dt}");
-        Require(FreeSteps >= 1, $"--T1 must be at least 1, got {FreeSteps}");
-        Require(NudgedSteps >= 1, $"--T2 must be at least 1, got {NudgedSteps}");
+        Require(FreeSteps.UntilSettled || FreeSteps.Steps >= 1, $"--T1 must be at least 1 or auto, got {FreeSteps}");
+        Require(NudgedSteps.UntilSettled || NudgedSteps.Steps >= 1, $"--T2 must be at least 1 or auto, got {NudgedSteps}");
+        Require(Engine == "batch" || !(FreeSteps.UntilSettled || NudgedSteps.UntilSettled),
+            $"--T1/--T2 auto (end a phase when every sample has settled) runs on the batch engine only, not --engine {Engine}: give a number of steps");
         Require(Beta > 0 && float.IsFinite(Beta), $"--beta must be positive, got {Beta}");
         Require(Momentum is >= 0 and < 1, $"--momentum must be in [0, 1), got {Momentum}");
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");

@@ -24,8 +24,9 @@ public static class GradcheckArguments
             "--rules", config.Rule.ToString().ToLowerInvariant(),
             "--beta", config.Beta.ToString("R", c),
             "--dt", config.Dt.ToString("R", c),
-            "--T1", config.FreeSteps.ToString(c),
-            "--T2", config.NudgedSteps.ToString(c),
+            // gradcheck relaxes for a fixed number of steps: an automatic phase's limit stands in for "until settled".
+            "--T1", config.FreeSteps.MaxSteps.ToString(c),
+            "--T2", config.NudgedSteps.MaxSteps.ToString(c),
             "--batch-size", config.BatchSize.ToString(c),
             "--seed", config.Seed.ToString(c),
         };
