@@ -20,7 +20,9 @@ public static class RunsTable
 
     private static readonly string[] GradcheckEstimators = ["one_sided", "centered", "trained", "theory"];
 
-    private static readonly string[] TrafficMetrics = ["messages", "bytes", "staleness", "seconds"];
+    /// <summary>What a run cost: messages and bytes between groups, their staleness, training seconds, and the mean
+    /// steps per free and nudged phase (from metrics.csv; they differ from T1 and T2 only with --T1/--T2 auto).</summary>
+    private static readonly string[] TrafficMetrics = ["messages", "bytes", "staleness", "seconds", "free_steps", "nudged_steps"];
 
     public static void Write(StudyFolder study)
     {
@@ -81,12 +83,13 @@ public static class RunsTable
         }
 
         if (results is null)
-            cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length));
+            cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length - 2)); // the steps come from metrics.csv, below
         else
         {
             var root = results.RootElement;
             cells.AddRange([Number(root, "messages"), Number(root, "bytes"), Number(root, "mean_staleness"), Number(root, "train_seconds")]);
         }
+        cells.AddRange(MeanStepsPerPhase(run));
         cells.Add(run.RelativeDirectory.Replace('\\', '/'));
         return cells;
     }
@@ -101,6 +104,16 @@ public static class RunsTable
             JsonValueKind.Array => string.Join(',', value.EnumerateArray().Select(e => e.GetRawText())),
             _ => value.GetRawText(),
         };
+
+    /// <summary>The mean over the run's epochs of metrics.csv's free_steps and nudged_steps (empty when not recorded).</summary>
+    private static string[] MeanStepsPerPhase(StudyRun run)
+    {
+        string path = run.File(RunDirectory.MetricsFile);
+        var metrics = File.Exists(path) ? Report.RunMetricsTable.Read(path) : null;
+        return new[] { "free_steps", "nudged_steps" }.Select(column => metrics?.Column(column) is { Length: > 0 } values && values.All(double.IsFinite)
+            ? values.Average().ToString("R", CultureInfo.InvariantCulture)
+            : "").ToArray();
+    }
 
     private static int PairCount(StudyCondition condition) =>
         condition.Option("layers") is { } layers ? layers.Split(',').Length - 1 : 2; // eqprop train's default 784,500,10
