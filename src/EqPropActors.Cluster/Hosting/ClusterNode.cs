@@ -84,12 +84,24 @@ public sealed class ClusterNode : IDisposable
     }
 
     /// <summary>Blocks until this node is Up in the cluster; a clear error when no seed node lets it in.</summary>
-    public void WaitUntilUp(TimeSpan timeout)
+    public void WaitUntilUp(TimeSpan timeout) => WaitUntilUp(timeout, CancellationToken.None);
+
+    /// <summary>As <see cref="WaitUntilUp(TimeSpan)"/>, but gives up at once when <paramref name="cancellation"/> fires
+    /// (Ctrl+C or SIGTERM on a worker waiting to join): a stop request must not wait for join-timeout.</summary>
+    /// <returns>True when Up; false when cancelled first.</returns>
+    public bool WaitUntilUp(TimeSpan timeout, CancellationToken cancellation)
     {
         var up = new TaskCompletionSource();
         Cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (up.Task.Wait(timeout))
-            return;
+        try
+        {
+            if (up.Task.Wait(timeout, cancellation))
+                return true;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
         var seeds = System.Settings.Config.GetStringList("akka.cluster.seed-nodes");
         throw new ConfigurationException($"node {Name} ({Cluster.SelfAddress}) could not join the cluster within {timeout.TotalSeconds:F0} s through the seed nodes " +
             $"[{string.Join(", ", seeds)}] of {Source}: is the first seed node running and reachable from here, with the same TLS settings?" +
