@@ -50,9 +50,18 @@ public sealed class BenchCluster : IDisposable
         return new ClusterEngine(_node, network, rows, learningRates, settings: settings);
     }
 
+    /// <summary>The coordinator (this process's cluster node).</summary>
+    public ClusterNode Node => _node;
+
+    /// <summary>
+    /// The coordinator leaves and stops first, then the workers: a worker that stops while the coordinator still
+    /// runs drops its connection under the coordinator, whose Akka.Remote then logs a "Disassociated" error with a
+    /// stack trace on the user's console. Stopped this way round, that goes to the workers' logs, which nobody sees,
+    /// and the workers, which would otherwise wait for the next coordinator, stop at once on Ctrl+C.
+    /// </summary>
     public void Dispose()
     {
-        _workers.Dispose();
         _node.Dispose();
+        _workers.Dispose();
     }
 }
