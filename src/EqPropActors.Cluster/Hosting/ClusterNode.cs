@@ -64,6 +64,8 @@ public sealed class ClusterNode : IDisposable
     public static ClusterNode Start(Config config, string source, Setup? setup = null)
     {
         var settings = ClusterSettings.FromConfig(config, source);
+        if (ListenPortCheck.IsInUse(config, out string busyHost, out int busyPort))
+            throw new ConfigurationException(PortInUse(busyHost, busyPort, source));
         var tls = ClusterTls.CreateSetup(config, source, out string? tlsWarning);
         ActorSystem system;
         try
@@ -117,13 +119,16 @@ public sealed class ClusterNode : IDisposable
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
             if (inner is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || inner.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
-                return new ConfigurationException($"port {port} on {host} is in use (akka.remote.dot-netty.tcp.port, from {source} or --port): " +
-                    "stop the process that holds it or choose another port (0 picks a free one)");
+                return new ConfigurationException(PortInUse(host, port, source));
             if (inner is SocketException { SocketErrorCode: SocketError.AddressNotAvailable })
                 return new ConfigurationException($"cannot listen on {host}:{port} (akka.remote.dot-netty.tcp.hostname in {source}): this machine has no such address");
         }
         return new ConfigurationException($"the cluster node configured by {source} did not start: {e.GetBaseException().Message}");
     }
+
+    private static string PortInUse(string host, int port, string source) =>
+        $"port {port} on {host} is in use (akka.remote.dot-netty.tcp.port, from {source} or --port): " +
+        "stop the process that holds it or choose another port (0 picks a free one)";
 
     public void Dispose()
     {
