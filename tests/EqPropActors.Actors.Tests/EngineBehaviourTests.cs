@@ -8,7 +8,9 @@ using EqPropActors.Core.Network;
 namespace EqPropActors.Actors.Tests;
 
 /// <summary>
-/// What users rely on from any engine, written once and run against every engine (one subclass each, below).
+/// What users rely on from any engine, written once and run against every engine: one subclass each, the batch and
+/// actor engines in EngineBehaviourEngines.cs, the cluster engine in EqPropActors.Cluster.Tests (which compiles this
+/// file and EngineFixture.cs in as links).
 /// </summary>
 public abstract class EngineBehaviourTests
 {
@@ -60,14 +62,18 @@ public abstract class EngineBehaviourTests
     {
         var fixture = new EngineFixture([20, 12, 9, 6], groupsPerHiddenLayer: 3);
         ParameterSet trained;
+        ParameterSet? velocity;
+        // One engine after the other, as a resumed run has them (a cluster coordinator runs one engine at a time).
         using (var engine = Create(fixture.Network, 8, fixture.LearningRates))
         {
             engine.LoadParameters(fixture.Weights, null);
             engine.Run(fixture.Batches[0], MinibatchPlan.Training(20, 5, new RuleApplication(LearningRule.Vf, 0.5f, false, 0.9f)), 0.5f, 1e-3f);
             trained = engine.ExportWeights();
-            var velocity = engine.ExportVelocity();
-            Assert.NotNull(velocity);
-            using var copy = Create(fixture.Network, 8, fixture.LearningRates);
+            velocity = engine.ExportVelocity();
+        }
+        Assert.NotNull(velocity);
+        using (var copy = Create(fixture.Network, 8, fixture.LearningRates))
+        {
             copy.LoadParameters(trained, velocity);
             Assert.True(copy.ExportWeights().BitwiseEquals(trained, out string? difference), $"weights differ at {difference}");
             Assert.True(copy.ExportVelocity()!.BitwiseEquals(velocity, out difference), $"velocities differ at {difference}");
@@ -96,27 +102,4 @@ public abstract class EngineBehaviourTests
 
     /// <summary>Steps per phase this engine gets in the theorem check (the batch engine's reference uses 300).</summary>
     protected virtual int TheoremStepBudget => 300;
-}
-
-public sealed class BatchEngineBehaviour : EngineBehaviourTests
-{
-    protected override IEngine Create(NetworkSpec network, int rows, float[] learningRates) => new BatchEngine(network, rows, learningRates);
-}
-
-public sealed class SyncActorEngineBehaviour : EngineBehaviourTests
-{
-    protected override IEngine Create(NetworkSpec network, int rows, float[] learningRates) =>
-        new ActorEngine(network, rows, learningRates, timeout: TimeSpan.FromSeconds(30));
-}
-
-public sealed class AsyncActorEngineBehaviour : EngineBehaviourTests
-{
-    protected override IEngine Create(NetworkSpec network, int rows, float[] learningRates) =>
-        new ActorEngine(network, rows, learningRates, new ScheduleSettings(ScheduleKind.Async), TimeSpan.FromSeconds(30));
-
-    // Async relaxation with stale inputs converges along another path and more slowly: it gets a larger step budget
-    // (its phases end as soon as every group stands still) and a tolerance of one degree.
-    protected override double AngleToleranceDegrees => 1.0;
-
-    protected override int TheoremStepBudget => 3000;
 }

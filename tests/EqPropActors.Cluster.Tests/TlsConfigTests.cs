@@ -165,6 +165,39 @@ public sealed class TlsConfigTests : IDisposable
     }
 
     [Fact]
+    public void TwoSetsHaveDistinctCas_AndARefusalNamesBoth()
+    {
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(_certs.Ca);
+        using var theirCa = X509CertificateLoader.LoadCertificateFromFile(_certs.OtherCa);
+        using var theirs = X509CertificateLoader.LoadPkcs12FromFile(_certs.Rogue, TlsTestCertificates.Password, X509KeyStorageFlags.EphemeralKeySet);
+        Assert.NotEqual(ca.Subject, theirCa.Subject);
+        Assert.StartsWith("CN=EqPropActors cluster CA ", ca.Subject);
+
+        string? refusal = ClusterTls.Refusal(theirs, ca);
+
+        Assert.NotNull(refusal);
+        Assert.Contains($"issued by {theirCa.Subject}", refusal);
+        Assert.Contains($"our CA {ca.Subject}", refusal);
+        Assert.Null(ClusterTls.Refusal(theirs, theirCa));
+    }
+
+    [Fact]
+    public void ARefusalTellsApartTwoCasOfTheSameName()
+    {
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(_certs.Ca);
+        string folder = Path.Combine(_certs.Folder, "same-name");
+        TestCertificates.Generate(folder, ["late"], "", caName: ca.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+        using var late = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(folder, "late.pfx"), "", X509KeyStorageFlags.EphemeralKeySet);
+        Assert.Equal(ca.Subject, late.Issuer);
+
+        string refusal = ClusterTls.Refusal(late, ca)!;
+
+        var keys = System.Text.RegularExpressions.Regex.Matches(refusal, "key ([0-9a-f]+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.NotEqual(keys[0], keys[1]);
+    }
+
+    [Fact]
     public void Generator_WritesServerAndClientCertificates_AndRefusesToOverwrite()
     {
         using var node = X509CertificateLoader.LoadPkcs12FromFile(_certs.Worker, TlsTestCertificates.Password, X509KeyStorageFlags.EphemeralKeySet);

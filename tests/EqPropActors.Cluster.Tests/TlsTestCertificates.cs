@@ -14,7 +14,7 @@ internal sealed class TlsTestCertificates : IDisposable
     {
         Folder = Path.Combine(Path.GetTempPath(), $"eqprop-tls-{Guid.NewGuid():N}");
         TestCertificates.Generate(Folder, ["coordinator", "worker"], Password);
-        TestCertificates.Generate(Path.Combine(Folder, "other"), ["rogue"], Password, caName: "Another CA");
+        TestCertificates.Generate(Path.Combine(Folder, "other"), ["rogue"], Password); // named as eqprop certs names it
     }
 
     public string Folder { get; }

@@ -23,7 +23,7 @@ public sealed class BenchCluster : IDisposable
         try
         {
             if (certificates is not null)
-                TestCertificates.Generate(certificates, ["coordinator", "worker"], password: "", caName: "EqPropActors bench CA");
+                TestCertificates.Generate(certificates, ["coordinator", "worker"], password: "");
             var config = ClusterNodeConfig.Compose(
                 Akka.Configuration.ConfigurationFactory.ParseString(LocalWorkers.LoopbackCoordinatorConfig(port, WorkerCount) + "\n" + TlsSection(certificates, "coordinator")),
                 "the benchmark's coordinator", NodeRole.Coordinator);
@@ -74,10 +74,19 @@ public sealed class BenchCluster : IDisposable
         return new ClusterEngine(_node, network, rows, learningRates, settings: settings);
     }
 
+    /// <summary>The coordinator (this process's cluster node).</summary>
+    public ClusterNode Node => _node;
+
+    /// <summary>
+    /// The coordinator leaves and stops first, then the workers: a worker that stops while the coordinator still
+    /// runs drops its connection under the coordinator, whose Akka.Remote then logs a "Disassociated" error with a
+    /// stack trace on the user's console. Stopped this way round, that goes to the workers' logs, which nobody sees,
+    /// and the workers, which would otherwise wait for the next coordinator, stop at once on Ctrl+C.
+    /// </summary>
     public void Dispose()
     {
-        _workers.Dispose();
         _node.Dispose();
+        _workers.Dispose();
         if (_certificates is not null)
             Directory.Delete(_certificates, recursive: true);
     }

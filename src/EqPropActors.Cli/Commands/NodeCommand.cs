@@ -69,22 +69,26 @@ public sealed class NodeCommand : Command<NodeSettings>
         EqpropProcess.RunAsync(request.Arguments, request.LogFile, stop, request.OutputFile.Length > 0 ? request.OutputFile : null,
             ranOn: $"node {nodeName}, process {Environment.ProcessId}");
 
-    /// <summary>The first time, failing to join is an error; after a removal the node keeps trying until Ctrl+C.</summary>
+    /// <summary>
+    /// The first time, failing to join is an error; after a removal the node keeps trying until Ctrl+C. Ctrl+C or
+    /// SIGTERM while waiting ends the wait at once: false, and the node exits 0 like a node that leaves when
+    /// stopped (a stop asked for is not a failure; 130 is for a training run cut short).
+    /// </summary>
     private static bool JoinCluster(ClusterNode node, bool rejoining, CancellationToken cancellation)
     {
         while (true)
         {
             try
             {
-                node.WaitUntilUp(node.Settings.JoinTimeout);
-                return true;
+                if (node.WaitUntilUp(node.Settings.JoinTimeout, cancellation))
+                    return true;
+                Console.WriteLine($"node {node.Name}: stopped while waiting to {(rejoining ? "join the next coordinator" : "join the cluster")}");
+                return false;
             }
             catch (ConfigurationException e) when (rejoining && !cancellation.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"node {node.Name}: {e.Message}; still trying");
             }
-            if (cancellation.IsCancellationRequested)
-                return false;
         }
     }
 }

@@ -57,6 +57,8 @@ public sealed class ClusterNode : IDisposable
     public static ClusterNode Start(Config config, string source, Setup? setup = null)
     {
         var settings = ClusterSettings.FromConfig(config, source);
+        if (ListenPortCheck.IsInUse(config, out string busyHost, out int busyPort))
+            throw new ConfigurationException(PortInUse(busyHost, busyPort, source));
         var tls = ClusterTls.CreateSetup(config, source, out string? tlsWarning);
         ActorSystem system;
         try
@@ -77,12 +79,24 @@ public sealed class ClusterNode : IDisposable
     }
 
     /// <summary>Blocks until this node is Up in the cluster; a clear error when no seed node lets it in.</summary>
-    public void WaitUntilUp(TimeSpan timeout)
+    public void WaitUntilUp(TimeSpan timeout) => WaitUntilUp(timeout, CancellationToken.None);
+
+    /// <summary>As <see cref="WaitUntilUp(TimeSpan)"/>, but gives up at once when <paramref name="cancellation"/> fires
+    /// (Ctrl+C or SIGTERM on a worker waiting to join): a stop request must not wait for join-timeout.</summary>
+    /// <returns>True when Up; false when cancelled first.</returns>
+    public bool WaitUntilUp(TimeSpan timeout, CancellationToken cancellation)
     {
         var up = new TaskCompletionSource();
         Cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (up.Task.Wait(timeout))
-            return;
+        try
+        {
+            if (up.Task.Wait(timeout, cancellation))
+                return true;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
         var seeds = System.Settings.Config.GetStringList("akka.cluster.seed-nodes");
         throw new ConfigurationException($"node {Name} ({Cluster.SelfAddress}) could not join the cluster within {timeout.TotalSeconds:F0} s through the seed nodes " +
             $"[{string.Join(", ", seeds)}] of {Source}: is the first seed node running and reachable from here, with the same TLS settings?" +
@@ -98,13 +112,16 @@ public sealed class ClusterNode : IDisposable
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
             if (inner is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || inner.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
-                return new ConfigurationException($"port {port} on {host} is in use (akka.remote.dot-netty.tcp.port, from {source} or --port): " +
-                    "stop the process that holds it or choose another port (0 picks a free one)");
+                return new ConfigurationException(PortInUse(host, port, source));
             if (inner is SocketException { SocketErrorCode: SocketError.AddressNotAvailable })
                 return new ConfigurationException($"cannot listen on {host}:{port} (akka.remote.dot-netty.tcp.hostname in {source}): this machine has no such address");
         }
         return new ConfigurationException($"the cluster node configured by {source} did not start: {e.GetBaseException().Message}");
     }
+
+    private static string PortInUse(string host, int port, string source) =>
+        $"port {port} on {host} is in use (akka.remote.dot-netty.tcp.port, from {source} or --port): " +
+        "stop the process that holds it or choose another port (0 picks a free one)";
 
     public void Dispose()
     {

@@ -24,9 +24,9 @@ public static class ClusterNodeConfig
         Config file;
         try
         {
-            file = ConfigurationFactory.ParseString(File.ReadAllText(path));
+            file = ClusterConfigFile.Parse(path);
         }
-        catch (Exception e) when (e is not IOException)
+        catch (Exception e) when (e is not IOException and not ConfigurationException)
         {
             throw new ConfigurationException($"cluster configuration '{path}' is not valid HOCON: {e.Message}");
         }

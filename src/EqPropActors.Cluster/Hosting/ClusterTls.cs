@@ -29,8 +29,8 @@ public static class ClusterTls
         var certificate = LoadNodeCertificate(settings, source);
         var ca = LoadCa(settings.CaCertificate, source);
         if (ChainProblem(certificate, ca) is { } problem)
-            warning = $"{source}: this node's certificate {settings.Certificate} ({certificate.Subject}, issued by {certificate.Issuer}) " +
-                $"is not accepted by the CA {settings.CaCertificate} ({ca.Subject}): {problem}. The other nodes will refuse this one.";
+            warning = $"{source}: this node's certificate {settings.Certificate} is not accepted by the CA {settings.CaCertificate}: " +
+                $"{Refusal(certificate, ca) ?? problem}. The other nodes will refuse this one.";
         // Host names are not checked: a node is ours because our CA signed its certificate, whatever address it has.
         return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false, customValidator: TrustOnly(ca));
@@ -51,12 +51,27 @@ public static class ClusterTls
             log.Error("TLS: refused {0}: it presented no certificate", peer);
             return false;
         }
-        if (ChainProblem(certificate, ca) is not { } problem)
+        if (Refusal(certificate, ca) is not { } refusal)
             return true;
-        log.Error("TLS: refused {0}: its certificate {1} (issued by {2}) does not chain to our CA {3}: {4}",
-            peer, certificate.Subject, certificate.Issuer, ca.Subject, problem);
+        log.Error("TLS: refused {0}: {1}", peer, refusal);
         return false;
     };
+
+    /// <summary>
+    /// Why <paramref name="certificate"/> is refused, or null when it chains to <paramref name="ca"/>. Both CAs are
+    /// named with their key identifiers, which differ even where two CAs have the same name (sets made by eqprop certs
+    /// before CA names were distinct).
+    /// </summary>
+    public static string? Refusal(X509Certificate2 certificate, X509Certificate2 ca) =>
+        ChainProblem(certificate, ca) is { } problem
+            ? $"its certificate {certificate.Subject} (issued by {certificate.Issuer}{KeyId(IssuerKeyIdentifier(certificate))}) does not chain to our CA " +
+              $"{ca.Subject}{KeyId(ca.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier)}: {problem}"
+            : null;
+
+    private static string? IssuerKeyIdentifier(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier is { } id ? Convert.ToHexString(id.Span) : null;
+
+    private static string KeyId(string? hex) => hex is { Length: > 0 } ? $", key {hex[..Math.Min(16, hex.Length)].ToLowerInvariant()}" : "";
 
     /// <summary>Null when <paramref name="certificate"/> chains to <paramref name="ca"/> alone (the system's roots are ignored).</summary>
     public static string? ChainProblem(X509Certificate2 certificate, X509Certificate2 ca)

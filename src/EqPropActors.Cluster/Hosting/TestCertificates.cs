@@ -22,7 +22,8 @@ public static partial class TestCertificates
     /// Writes <see cref="CaFile"/> (PEM) and NODE.pfx for every node into <paramref name="directory"/>; refuses to
     /// overwrite a file. Returns the paths written.
     /// </summary>
-    public static IReadOnlyList<string> Generate(string directory, IReadOnlyList<string> nodes, string password, string caName = "EqPropActors cluster CA")
+    /// <param name="caName">The CA's common name; by default one no other set shares (<see cref="DistinctCaName"/>).</param>
+    public static IReadOnlyList<string> Generate(string directory, IReadOnlyList<string> nodes, string password, string? caName = null)
     {
         CheckNames(nodes);
         var paths = new[] { CaFile }.Concat(nodes.Select(n => n + ".pfx")).Select(f => Path.Combine(directory, f)).ToList();
@@ -34,7 +35,7 @@ public static partial class TestCertificates
         var from = DateTimeOffset.UtcNow.AddDays(-1);
         var to = from.AddYears(2);
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var ca = CreateCa(caName, caKey, from, to);
+        using var ca = CreateCa(caName ?? DistinctCaName(DateTimeOffset.UtcNow), caKey, from, to);
         Write(paths[0], System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"), secret: false);
         for (int i = 0; i < nodes.Count; i++)
         {
@@ -43,6 +44,14 @@ public static partial class TestCertificates
         }
         return paths;
     }
+
+    /// <summary>
+    /// "EqPropActors cluster CA 2026-12-01 10:58:03Z 3fa9c1": when a node holds a certificate of an earlier set, the
+    /// refusal names two different CAs rather than the same name twice. The random part tells apart two sets made in
+    /// the same second.
+    /// </summary>
+    public static string DistinctCaName(DateTimeOffset created) =>
+        $"EqPropActors cluster CA {created.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z {Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 
     private static X509Certificate2 CreateCa(string name, ECDsa key, DateTimeOffset from, DateTimeOffset to)
     {

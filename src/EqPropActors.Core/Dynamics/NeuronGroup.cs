@@ -159,7 +159,7 @@ public sealed class NeuronGroup
     /// <summary>
     /// The part of the drive that cannot change during the minibatch's phases: the bias, then the contribution of
     /// the clamped input. The input and the weights stay fixed until the update, so it is computed once per
-    /// minibatch (vfep.md: "compute it once per phase, not once per step"; here even once for all phases).
+    /// minibatch (docs/algorithm.md, "The vector field": it does not change during a phase; here it is even computed once for all phases).
     /// Needs the input group's rates wired into <see cref="IncomingBlock.SourceRates"/>.
     /// </summary>
     public void PrepareConstantDrive()
@@ -231,7 +231,7 @@ public sealed class NeuronGroup
     }
 
     /// <summary>
-    /// The local learning rule (vfep.md, "Learning rules") applied to every synapse and bias this group owns.
+    /// The local learning rule (docs/algorithm.md, "The learning rules") applied to every synapse and bias this group owns.
     /// VF: ΔW_pj = α ρ(s_p⁰)(s_j^β − s_j⁰)/β (centered: (s_j^{+β} − s_j^{−β})/(2β)).
     /// Symmetric EP: ΔW_pj = α (ρ_p^β ρ_j^β − ρ_p⁰ ρ_j⁰)/β, summed as one outer product over the stacked rows
     /// [ρ⁰; ρ^β] × [−ρ⁰; ρ^β], so the replica of a tied matrix that the other layer holds receives the

@@ -11,7 +11,7 @@ namespace EqPropActors.Core.Gradients;
 /// Every other unit is <b>active</b>: interior units satisfy μ = 0 exactly, and so they keep satisfying it,
 /// which to first order gives J_AA δs_A + M_A δθ = 0 (J = ∂μ/∂s, M = ∂μ/∂θ, rows and columns restricted to A;
 /// the saturated columns drop out because their δs is zero). Hence δs_A = −J_AA⁻¹ M_A δθ, the relation both the
-/// true gradient and the VF limit are built on (vfep.md, Theorem 1).
+/// true gradient and the VF limit are built on (Theorem 1 of Scellier et al. 2018; docs/algorithm.md, "What the paper claims").
 /// A unit on a bound with |μ| ≤ tol is degenerate (<see cref="WeaklyActiveCount"/>): it is kept active, but the
 /// fixed point is then only one-sidedly differentiable there and finite differences may disagree.
 /// Bounds are tested exactly (s == 0 or s == 1) because the projection clips to exactly those values.

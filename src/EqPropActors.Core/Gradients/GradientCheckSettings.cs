@@ -2,7 +2,7 @@ using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Gradients;
 
-/// <summary>Settings of a theorem check (vfep.md, "What the paper claims", claim 1).</summary>
+/// <summary>Settings of a theorem check (docs/algorithm.md, "What the paper claims", 1: Theorem 1).</summary>
 public sealed record GradientCheckSettings
 {
     public required int[] Layers { get; init; }

@@ -105,7 +105,7 @@ public static class ReferenceDynamics
 
     /// <summary>
     /// Projected Euler steps until the step residual is below the tolerance (reported with Converged = true),
-    /// or MaxSteps is reached (Converged = false: asymmetric dynamics need not converge, vfep.md "Pitfalls").
+    /// or MaxSteps is reached (Converged = false: asymmetric dynamics need not converge, docs/algorithm.md, "The vector field").
     /// </summary>
     public static RelaxationResult RelaxToFixedPoint(
         ReferenceNetwork network, double[] input, double[]? target, double beta, double[][]? start, RelaxationSettings settings)

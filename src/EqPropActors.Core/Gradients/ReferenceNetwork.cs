@@ -3,7 +3,7 @@ namespace EqPropActors.Core.Gradients;
 
 /// <summary>
 /// A layered VF-EP network in double precision: layers 0..L, layer 0 clamped to the input, free units in
-/// layers 1..L, independent forward and feedback weights (vfep.md, "Model").
+/// layers 1..L, independent forward and feedback weights (docs/algorithm.md, "The model").
 /// </summary>
 public sealed class ReferenceNetwork : ParameterTensors
 {

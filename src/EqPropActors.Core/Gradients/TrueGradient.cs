@@ -10,7 +10,7 @@ public sealed record TheoremOneTerms(NetworkGradient EstimateMinusTrue, NetworkG
 
 /// <summary>
 /// The true descent direction −∂J/∂θ of J(θ) = C(s⁰(θ)) by the adjoint method, the β → 0 limit ν of the VF
-/// estimate, and Theorem 1's identity linking them (vfep.md, "What the paper claims" 1).
+/// estimate, and Theorem 1's identity linking them (Scellier et al. 2018; docs/algorithm.md, "What the paper claims", 1).
 /// </summary>
 /// <remarks>
 /// Signs: at an active fixed point μ_A(s⁰(θ), θ) = 0, so J_AA ∂s_A/∂θ + M_A = 0 and ∂s_A/∂θ = −J_AA⁻¹ M_A.

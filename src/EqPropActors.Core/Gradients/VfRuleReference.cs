@@ -2,7 +2,7 @@ using EqPropActors.Core.Network;
 namespace EqPropActors.Core.Gradients;
 
 /// <summary>
-/// The learning rules with a finite β, as plain loops over the formulas (vfep.md, "Learning rules"). The
+/// The learning rules with a finite β, as plain loops over the formulas (docs/algorithm.md, "The learning rules"). The
 /// <c>FromStates</c> variants take phase states from anywhere (e.g. fixed-step relaxations); the batch variants
 /// relax every phase to its fixed point — the nudged phases start from the free fixed point s⁰ — and average.
 /// </summary>

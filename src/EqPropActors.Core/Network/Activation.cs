@@ -10,7 +10,7 @@ public enum Activation
     Logistic,
 }
 
-/// <summary>Which leaky-integrator vector field the units follow (vfep.md, "Model").</summary>
+/// <summary>Which leaky-integrator vector field the units follow (docs/algorithm.md, "The vector field").</summary>
 public enum DynamicsForm
 {
     /// <summary>μ = Σ W ρ(s) + b − s: the VF paper's dynamics, the default.</summary>
