@@ -26,7 +26,9 @@ public sealed class BenchCluster : IDisposable
                 TestCertificates.Generate(certificates, ["coordinator", "worker"], password: "");
             var config = ClusterNodeConfig.Compose(
                 Akka.Configuration.ConfigurationFactory.ParseString(LocalWorkers.LoopbackCoordinatorConfig(port, WorkerCount) + "\n" + TlsSection(certificates, "coordinator")),
-                "the benchmark's coordinator", NodeRole.Coordinator);
+                "the benchmark's coordinator", NodeRole.Coordinator,
+                // Passed as a seed (not left in the file) so that it gets the scheme of the transport: akka.ssl.tcp with TLS.
+                seedNodes: [$"127.0.0.1:{port}"]);
             var node = ClusterNode.Start(config, "the benchmark's coordinator");
             try
             {
