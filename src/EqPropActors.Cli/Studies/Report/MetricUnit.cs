@@ -4,17 +4,19 @@ namespace EqPropActors.Cli.Studies.Report;
 
 /// <summary>
 /// How a metric is shown: error rates (stored as fractions) in percent with 2 decimals and their differences in
-/// percentage points; angles in degrees with 1 decimal; anything else as stored. Negative numbers get a real minus sign.
+/// percentage points; angles in degrees with 1 decimal; mean steps per phase with 1 decimal; anything else as stored. Negative numbers get a real minus sign.
 /// </summary>
 public sealed record MetricUnit(double Scale, int Decimals, string ValueSuffix, string DifferenceSuffix, string AxisUnit)
 {
     public static readonly MetricUnit Percent = new(100, 2, " %", " pp", "%");
     public static readonly MetricUnit Degrees = new(1, 1, "°", "°", "degrees");
+    public static readonly MetricUnit Steps = new(1, 1, " steps", " steps", "steps");
     public static readonly MetricUnit Plain = new(1, 4, "", "", "");
 
     public static MetricUnit For(string metric) =>
         metric.EndsWith("error", StringComparison.Ordinal) ? Percent
         : metric.Contains("angle", StringComparison.Ordinal) || metric.EndsWith("_deg", StringComparison.Ordinal) ? Degrees
+        : metric.EndsWith("_steps", StringComparison.Ordinal) ? Steps
         : Plain;
 
     public string Value(double value) => Number(value * Scale, signed: false) + ValueSuffix;

@@ -66,9 +66,16 @@ public sealed class StudyStatistics
         var mainMetrics = new[] { "test_error", "val_error" }
             .Concat(table.MetricNames.Where(IsAngle))
             .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(m)))
+            // The steps a phase took are worth a table only where they differ, i.e. where a condition lets phases end when settled.
+            .Concat(PhaseStepMetrics.Where(m => CompletedRunsDiffer(table, m)))
             .ToArray();
         return new StudyStatistics(conditions, baseline, mainMetrics, rows);
     }
+
+    private static readonly string[] PhaseStepMetrics = ["free_steps", "nudged_steps"];
+
+    private static bool CompletedRunsDiffer(StudyRunsTable table, string metric) =>
+        table.Runs.Where(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(metric)).Select(r => r.Metrics[metric]).Distinct().Count() > 1;
 
     private static bool IsAngle(string metric) => metric.Contains("_angle_", StringComparison.Ordinal);
 }

@@ -46,6 +46,7 @@ public sealed class DifferenceSentenceTests
     [InlineData("val_error", "15.46 %")]
     [InlineData("weight_angle_pair2_deg", "0.2°")]
     [InlineData("one_sided_angle_pair1_deg", "0.2°")]
+    [InlineData("free_steps", "0.2 steps")]
     [InlineData("seconds", "0.1546")]
     public void MetricUnit_FollowsTheMetricsName(string metric, string shown)
     {
