@@ -4,6 +4,7 @@ using EqPropActors.Actors.Coordination;
 using EqPropActors.Actors.Groups;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
+using EqPropActors.Actors.Transport;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
@@ -26,16 +27,18 @@ public sealed class ActorEngine : IEngine
 
     /// <summary>An engine in this process: its own actor system, with every group on one local host.</summary>
     public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null)
-        : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, generation: 0)
+        : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, linkEndpointOf: null, generation: 0)
     {
     }
 
     /// <summary>
     /// Deploys the engine into <paramref name="system"/>: the coordinator here, each group on the <see cref="GroupHost"/>
     /// <paramref name="hostOf"/> names (a local host when null), which may be on other nodes of a cluster.
+    /// <paramref name="linkEndpointOf"/>: the activity-link endpoint of a group's node ("" for none), handed to the
+    /// groups with their neighbours' addresses; null when no node has one.
     /// </summary>
     public ActorEngine(ActorSystem system, bool ownsSystem, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates,
-        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, int generation)
+        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, Func<IActorRef, string>? linkEndpointOf, int generation)
     {
         Schedule = schedule ?? ScheduleSettings.Synchronous;
         Schedule.Validate();
@@ -49,15 +52,15 @@ public sealed class ActorEngine : IEngine
         {
             if (hostOf is null)
             {
-                var localHost = system.ActorOf(GroupHost.Props(GroupDispatcher), GroupHost.Name);
+                var localHost = system.ActorOf(GroupHost.Props(GroupDispatcher, ActorMessageTransport.Instance), GroupHost.Name);
                 hostOf = _ => localHost;
             }
             _coordinator = system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout), $"coordinator-{generation}");
-            var groups = new IActorRef?[network.Groups.Count];
+            var groups = new NeighbourAddress?[network.Groups.Count];
             var created = network.FreeGroups.Select(spec => CreateGroup(hostOf(spec), new GroupSetup(NetworkDescription.Of(network), spec.Id, maxRows,
                 learningRates.ToArray(), Schedule, _coordinator, generation, StallTimeout: _timeout / 3))).ToArray();
             foreach (var group in created)
-                groups[group.Group] = group.Actor;
+                groups[group.Group] = new NeighbourAddress(group.Actor, linkEndpointOf?.Invoke(group.Actor) ?? "");
             Ask<Done>(new AttachGroups(groups), "wiring the groups");
         }
         catch

@@ -182,7 +182,7 @@ public sealed class ClusterEngine : IEngine
         foreach (var host in hosts.Values)
             host.Tell(new Actors.Messages.RetireGroups(generation));
         _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _settings.MessageTimeout,
-            spec => hosts[_placement[spec.Id]], generation);
+            spec => hosts[_placement[spec.Id]], group => ActivityLinks.For(_node.System).EndpointOf(group.Path.Address), generation);
         _notice("placement: " + string.Join(", ", Placement.Select(p => $"{p.Key} → {p.Value}")));
         _generation = generation + 1;
     }

@@ -23,7 +23,7 @@ public sealed class CoordinatorInputTests : TestKit
         var hidden = CreateTestProbe();
         var output = CreateTestProbe();
         var coordinator = Sys.ActorOf(PhaseCoordinator.Props(network, 1, [0.1f, 0.1f], ScheduleSettings.Synchronous, TimeSpan.FromSeconds(10)));
-        coordinator.Tell(new AttachGroups([null, hidden.Ref, output.Ref]));
+        coordinator.Tell(new AttachGroups([null, NeighbourAddress.InProcess(hidden.Ref), NeighbourAddress.InProcess(output.Ref)]));
         ExpectMsg<Done>();
         hidden.ExpectMsg<Wire>();
         output.ExpectMsg<Wire>();

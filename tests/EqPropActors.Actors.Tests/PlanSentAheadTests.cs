@@ -1,3 +1,4 @@
+using EqPropActors.Actors.Transport;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using EqPropActors.Actors.Groups;
@@ -24,8 +25,8 @@ public sealed class PlanSentAheadTests : TestKit
     {
         var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
         var output = _network.GroupsOf(2)[0];
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
-        actor.Tell(new Wire([null, actor, TestActor]));
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, ActorMessageTransport.Instance, "akka.actor.default-dispatcher"));
+        actor.Tell(Wire.InProcess(null, actor, TestActor));
         actor.Tell(new StartMinibatch(1, 1, new float[16], [], null));
         actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 1, false), 0.5f, 1e-3f, ShareEndRates: false));
         actor.Tell(new StartPhase(1, 1, new Phase("nudged", PhaseSlot.Positive, 0.5f, 1, true), 0.5f, 1e-3f, ShareEndRates: false));

@@ -1,3 +1,4 @@
+using EqPropActors.Actors.Transport;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using EqPropActors.Actors.Groups;
@@ -20,10 +21,10 @@ public sealed class StepSequenceTests : TestKit
     private (IActorRef Hidden, float[] Rates) StartHiddenGroup(TimeSpan? stallTimeout = null)
     {
         var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher", stallTimeout));
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, ActorMessageTransport.Instance, "akka.actor.default-dispatcher", stallTimeout));
         var output = _network.GroupsOf(2)[0];
         // The output group is played by this test: it receives the hidden group's activity.
-        actor.Tell(new Wire([null, actor, TestActor]));
+        actor.Tell(Wire.InProcess(null, actor, TestActor));
         actor.Tell(new StartMinibatch(1, 1, new float[16], new float[16], null));
         actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 5, false), 0.5f, 1e-3f, true));
         ExpectMsg<Activity>(a => a.Step == 0 && a.Source == hidden.Spec.Id);
@@ -69,7 +70,7 @@ public sealed class StepSequenceTests : TestKit
     public void ParametersOfAnotherNetworkSizeAreRefusedNamingTheSizes()
     {
         var hidden = new NeuronGroup(_network, _network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, ActorMessageTransport.Instance, "akka.actor.default-dispatcher"));
         // The hidden group's columns of a 5-3-2 network, sent to the group of a 4-3-2 one (e.g. a mixed-up checkpoint).
         var other = new NetworkSpec([5, 3, 2]);
         actor.Tell(new LoadParameters(GroupSlice.Zeros(other, other.GroupsOf(1)[0]), null));

@@ -1,3 +1,4 @@
+using EqPropActors.Actors.Transport;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using EqPropActors.Actors.Groups;
@@ -27,8 +28,8 @@ public sealed class SyncStalenessTests : TestKit
         var hiddenSpec = _network.GroupsOf(1)[0];
         var output = _network.GroupsOf(2)[0];
         var hidden = new NeuronGroup(_network, hiddenSpec, maxRows: 1, learningRates: [0.1f, 0.1f]);
-        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, "akka.actor.default-dispatcher"));
-        actor.Tell(new Wire([null, actor, TestActor]));
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, ScheduleSettings.Synchronous, ActorMessageTransport.Instance, "akka.actor.default-dispatcher"));
+        actor.Tell(Wire.InProcess(null, actor, TestActor));
         actor.Tell(new StartMinibatch(1, 1, new float[_network.GroupsOf(0)[0].PaddedSize], [], null));
         actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, Steps, false), 0.5f, 1e-3f, ShareEndRates: false));
 

@@ -9,9 +9,9 @@ namespace EqPropActors.Actors.Coordination;
 /// <summary>Engine → coordinator: run the phase protocol of one minibatch; the reply is a <see cref="MinibatchReport"/>.</summary>
 public sealed record RunMinibatch(Minibatch Batch, MinibatchPlan Plan, float Dt, float Tolerance) : IEngineMessage;
 
-/// <summary>Engine → coordinator, once: the group actors (indexed by group id, null for the input) it runs; the
-/// coordinator wires them to each other and watches them. Reply: <see cref="Done"/>.</summary>
-public sealed record AttachGroups(IActorRef?[] GroupsById) : IEngineMessage;
+/// <summary>Engine → coordinator, once: the addresses of the groups (indexed by group id, null for the input) it runs;
+/// the coordinator wires them to each other and watches them. Reply: <see cref="Done"/>.</summary>
+public sealed record AttachGroups(NeighbourAddress?[] GroupsById) : IEngineMessage;
 
 /// <summary>Engine → coordinator: hand every group its slice of these parameters. Reply: the groups' <see cref="Done"/>s.</summary>
 public sealed record LoadAll(ParameterSet Weights, ParameterSet? Velocity) : IEngineMessage;

@@ -82,11 +82,11 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
     {
         foreach (var spec in _network.FreeGroups)
         {
-            _groups[spec.Id] = attach.GroupsById[spec.Id] ?? throw new ArgumentException($"no actor for group {spec.Name}");
+            _groups[spec.Id] = attach.GroupsById[spec.Id]?.Actor ?? throw new ArgumentException($"no actor for group {spec.Name}");
             Context.Watch(_groups[spec.Id]);
         }
         foreach (var group in FreeGroupActors)
-            group.Tell(new Wire(_groups));
+            group.Tell(new Wire(attach.GroupsById));
         Sender.Tell(new Done(-1));
     }
 

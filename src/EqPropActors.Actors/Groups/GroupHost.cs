@@ -1,5 +1,6 @@
 using Akka.Actor;
 using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Transport;
 using EqPropActors.Core.Dynamics;
 
 namespace EqPropActors.Actors.Groups;
@@ -15,12 +16,14 @@ public sealed class GroupHost : ReceiveActor
     public const string Path = "/user/" + Name;
 
     private readonly string _dispatcher;
+    private readonly INeighbourTransport _transport;
     private readonly Dictionary<IActorRef, int> _generationOf = [];
     private long _created;
 
-    public GroupHost(string dispatcher)
+    /// <param name="transport">How the groups of this node reach their neighbours.</param>
+    public GroupHost(string dispatcher, INeighbourTransport transport)
     {
-        _dispatcher = dispatcher;
+        (_dispatcher, _transport) = (dispatcher, transport);
         Receive<CreateGroup>(Create);
         Receive<RetireGroups>(retire =>
         {
@@ -33,7 +36,7 @@ public sealed class GroupHost : ReceiveActor
         });
     }
 
-    public static Props Props(string dispatcher) => Akka.Actor.Props.Create(() => new GroupHost(dispatcher));
+    public static Props Props(string dispatcher, INeighbourTransport transport) => Akka.Actor.Props.Create(() => new GroupHost(dispatcher, transport));
 
     private void Create(CreateGroup create)
     {
@@ -46,7 +49,7 @@ public sealed class GroupHost : ReceiveActor
             var spec = network.Groups[setup.Group];
             var group = new NeuronGroup(network, spec, setup.MaxRows, setup.LearningRates);
             // Names never repeat: a stopped group's name stays taken until it has terminated.
-            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _dispatcher, setup.StallTimeout), $"{spec.Name}-{++_created}");
+            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _transport, _dispatcher, setup.StallTimeout), $"{spec.Name}-{++_created}");
             _generationOf[actor] = setup.Generation;
             Sender.Tell(new GroupCreated(setup.Group, actor));
         }

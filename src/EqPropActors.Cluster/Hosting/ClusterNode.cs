@@ -30,7 +30,6 @@ public sealed class ClusterNode : IDisposable
         Settings = settings;
         Source = source;
         Name = settings.NodeName.Length > 0 ? settings.NodeName : $"{Cluster.SelfAddress.Host}:{Cluster.SelfAddress.Port}";
-        system.ActorOf(GroupHost.Props(ActorEngine.GroupDispatcher), GroupHost.Name);
         long frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
         // Messages between groups on different nodes take a direct link unless turned off; the server opens when a
         // run places groups here (OpenLinks), so a node that hosts none never listens.
@@ -41,6 +40,7 @@ public sealed class ClusterNode : IDisposable
             links.Enable(new LinkServerSettings(bind.Length > 0 ? bind : Cluster.SelfAddress.Host!, Cluster.SelfAddress.Host!, settings.ActivityLinkPort,
                 ClusterTls.LinkCredentials(system.Settings.Config, source), LinkLimits.Default));
         }
+        system.ActorOf(GroupHost.Props(ActorEngine.GroupDispatcher, new ActivityLinkTransport(links)), GroupHost.Name);
         var description = new HostDescription(Name, frame, EngineMessageSerializer.ProtocolVersion, Environment.ProcessorCount);
         system.ActorOf(Props.Create(() => new NodeInfoActor(description, links, $"{Cluster.SelfAddress.Host}:{settings.ActivityLinkPort}", source)), InfoName);
     }

@@ -88,20 +88,19 @@ public sealed class ActivityLinks : IExtension, IDisposable
     public string EndpointOf(Address node) => _endpointsByNode.TryGetValue(node, out var endpoint) ? endpoint : "";
 
     /// <summary>
-    /// A reference through which messages to <paramref name="target"/> take the link to <paramref name="endpoint"/>,
-    /// or <paramref name="target"/> itself when there is no link to take (none offered, links off here, or the
-    /// target is local). The newest run key this node was given opens the link.
+    /// The link client to <paramref name="endpoint"/> for a message to <paramref name="target"/>, or null when there
+    /// is no link to take (none offered, links off here, or the target is local). The newest run key this node was
+    /// given opens the link.
     /// </summary>
-    public IActorRef Route(IActorRef target, string endpoint)
+    internal ActivityLinkClient? ClientFor(IActorRef target, string endpoint)
     {
         RunLinkKey? key;
         LinkTls? tls;
         lock (_keys)
             (key, tls) = (_keys.LastOrDefault(), _serverSettings?.Tls);
-        if (endpoint.Length == 0 || key is null || _server is null || target is not IInternalActorRef { IsLocal: false } remote)
-            return target;
-        var client = _clients.GetOrAdd((endpoint, key.IdText), _ => new ActivityLinkClient(_system, endpoint, key, tls));
-        return new LinkedActorRef(remote, client, _system.Provider);
+        if (endpoint.Length == 0 || key is null || _server is null || target is not IInternalActorRef { IsLocal: false })
+            return null;
+        return _clients.GetOrAdd((endpoint, key.IdText), _ => new ActivityLinkClient(_system, endpoint, key, tls));
     }
 
     public void Dispose()

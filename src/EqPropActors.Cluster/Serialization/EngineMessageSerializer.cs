@@ -150,13 +150,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Int(m.Group);
                 break;
             case Wire m:
-                // Each group with the link endpoint of its node, if it has one: the receiving group's node sends
-                // step messages to it over that link (Links.ActivityLinks).
+                // Each group with the link endpoint of its node ("" for none): the receiving group's transport
+                // decides how to reach it (Links.ActivityLinkTransport).
                 w.Int(m.GroupsById.Length);
-                foreach (var actor in m.GroupsById)
+                foreach (var address in m.GroupsById)
                 {
-                    w.ActorRef(actor);
-                    w.String(actor is null ? "" : ActivityLinks.For(system).EndpointOf(actor.Path.Address));
+                    w.ActorRef(address?.Actor);
+                    w.String(address?.LinkEndpoint ?? "");
                 }
                 break;
             case CreateGroup { Setup: var setup }:
@@ -237,7 +237,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "fdiv" => new FindDiverged(r.Float()),
             "divr" => new DivergenceReport(r.Int(), r.NullableString()),
             "done" => new Done(r.Int()),
-            "wire" => new Wire(Enumerable.Range(0, CheckedCount(r.Int(), r, manifest)).Select(_ => ReadLinkedGroup(r)).ToArray()),
+            "wire" => new Wire(Enumerable.Range(0, CheckedCount(r.Int(), r, manifest)).Select(_ => ReadNeighbour(r)).ToArray()),
             "cgrp" => ReadCreateGroup(r),
             "gcre" => new GroupCreated(r.Int(), r.ActorRef(system) ?? throw new SerializationException("a GroupCreated without an actor")),
             "retire" => new RetireGroups(r.Int()),
@@ -300,11 +300,11 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         return new ApplyRule(minibatch, rule, intoEstimate, r.Int(), r.Bool());
     }
 
-    private IActorRef? ReadLinkedGroup(WireReader r)
+    private NeighbourAddress? ReadNeighbour(WireReader r)
     {
         var actor = r.ActorRef(system);
         string endpoint = r.String();
-        return actor is null ? null : ActivityLinks.For(system).Route(actor, endpoint);
+        return actor is null ? null : new NeighbourAddress(actor, endpoint);
     }
 
     private CreateGroup ReadCreateGroup(WireReader r)

@@ -1,7 +1,7 @@
-using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
 using EqPropActors.Actors.Messages;
+using EqPropActors.Core.Network;
 
 namespace EqPropActors.Actors.Groups;
 
@@ -9,27 +9,26 @@ namespace EqPropActors.Actors.Groups;
 /// What a group accepts from neighbours on other nodes. In one process a message that does not fit (an earlier
 /// minibatch, a step seen twice) is a bug of the engine and stops the run with its description. From another node
 /// it may also be a peer gone wrong, and one bad message must not stop a run by itself: it is dropped, counted, and
-/// logged at most once per <see cref="DropWarningInterval"/>. Messages that arrive ahead of this group wait in the
+/// logged at most once per <see cref="DropWarningInterval"/>. Messages that arrive ahead of the group wait in its
 /// stash, but only up to one minibatch ahead (no neighbour can be further: it needs this group's activity to get
 /// there) and only up to <see cref="MaxStashed"/> of them, so nobody can make a group hoard memory.
 /// </summary>
-public sealed partial class NeuronGroupActor
+internal sealed class NeighbourMessageGate(GroupSpec group, GroupNeighbours neighbours, ILoggingAdapter log)
 {
     /// <summary>A sync neighbour is at most a step ahead, an async one a phase: far below this in any run.</summary>
     internal const int MaxStashed = 4096;
 
     private static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
-    private long _droppedFromOtherNodes;
-    private long _dropsSinceWarning;
-    private DateTime _lastDropWarning = DateTime.MinValue;
+    private long _dropped;
+    private DateTime _lastWarning = DateTime.MinValue;
 
     /// <summary>Messages that reach a group over the network carry a remote sender, or none at all (the activity links).</summary>
-    private bool FromAnotherNode => Sender.IsNobody() || !Sender.Path.Address.HasLocalScope;
+    public static bool IsFromAnotherNode(IActorRef sender) => sender.IsNobody() || !sender.Path.Address.HasLocalScope;
 
-    /// <summary>True when a message from a neighbour may be handled; false when it was dropped.</summary>
-    private bool AdmitFromNeighbour(object message)
+    /// <summary>True when a neighbour's message may be handled; false when it was dropped.</summary>
+    public bool Admit(IEngineMessage message, IActorRef sender, long currentMinibatch, int stashed)
     {
-        if (!FromAnotherNode)
+        if (!IsFromAnotherNode(sender))
             return true;
         var (source, minibatch) = message switch
         {
@@ -37,14 +36,14 @@ public sealed partial class NeuronGroupActor
             ActivityUnchanged m => (m.Source, m.Minibatch),
             Resting m => (m.Source, m.Minibatch),
             PhaseEndActivity m => (m.Source, m.Minibatch),
-            _ => (-1, _minibatch),
+            _ => (-1, currentMinibatch),
         };
         string? problem =
             source < 0 ? null
-            : source >= _sourceIndexById.Length || _sourceIndexById[source] < 0 ? $"group {source} is not a source of {Spec.Name}"
-            : minibatch < _minibatch ? $"it belongs to minibatch {minibatch}, which this group has finished"
-            : _minibatch >= 0 && minibatch > _minibatch + 1 ? $"it belongs to minibatch {minibatch}, more than one ahead of this group's"
-            : minibatch > _minibatch && Stash.Count >= MaxStashed ? $"{MaxStashed} messages that arrived ahead wait already"
+            : neighbours.TryIndexOf(source) < 0 ? $"group {source} is not a source of {group.Name}"
+            : minibatch < currentMinibatch ? $"it belongs to minibatch {minibatch}, which this group has finished"
+            : currentMinibatch >= 0 && minibatch > currentMinibatch + 1 ? $"it belongs to minibatch {minibatch}, more than one ahead of this group's"
+            : minibatch > currentMinibatch && stashed >= MaxStashed ? $"{MaxStashed} messages that arrived ahead wait already"
             : null;
         if (problem is null)
             return true;
@@ -56,9 +55,9 @@ public sealed partial class NeuronGroupActor
     /// A message that does not fit the protocol: from another node it is dropped (see the class comment); in one
     /// process it is a bug, and the run stops with <paramref name="problem"/>.
     /// </summary>
-    private void Reject(object message, string problem)
+    public void Reject(object message, IActorRef sender, string problem)
     {
-        if (!FromAnotherNode)
+        if (!IsFromAnotherNode(sender))
             throw new InvalidOperationException(problem);
         Drop(message, problem);
     }
@@ -66,14 +65,12 @@ public sealed partial class NeuronGroupActor
     private void Drop(object message, string problem)
     {
         if (message is Activity { Pooled: true } activity)
-            ArrayPool<float>.Shared.Return(activity.Rates);
-        _droppedFromOtherNodes++;
-        _dropsSinceWarning++;
+            new InboundRates(activity.Rates, Owned: true).Release();
+        _dropped++;
         var now = DateTime.UtcNow;
-        if (now - _lastDropWarning < DropWarningInterval)
+        if (now - _lastWarning < DropWarningInterval)
             return;
-        Context.GetLogger().Warning("group {0} dropped a {1} from another node: {2} ({3} dropped so far)",
-            Spec.Name, message.GetType().Name, problem, _droppedFromOtherNodes);
-        (_lastDropWarning, _dropsSinceWarning) = (now, 0);
+        log.Warning("group {0} dropped a {1} from another node: {2} ({3} dropped so far)", group.Name, message.GetType().Name, problem, _dropped);
+        _lastWarning = now;
     }
 }

@@ -1,0 +1,278 @@
+using Akka.Actor;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Randomness;
+
+namespace EqPropActors.Actors.Groups;
+
+/// <summary>
+/// The asynchronous schedule: no barrier. The group steps whenever its own tick comes round, with the newest
+/// activity of each neighbour that has "arrived" under the configured delay and jitter, leading its neighbours by
+/// a bounded number of steps. When a step moves it less than the tolerance (or its step budget is spent) it comes
+/// to rest and tells its neighbours; new activity wakes it. The coordinator ends the phase once every group rests
+/// and every rest has been seen by every neighbour. Not deterministic: the interleaving of ticks and messages
+/// depends on threads.
+/// </summary>
+internal sealed class AsyncStepper : IPhaseStepper
+{
+    /// <summary>Where the group is within a phase.</summary>
+    private enum State
+    {
+        /// <summary>A tick is on its way: the group takes a step when it comes.</summary>
+        Stepping,
+
+        /// <summary>The tick is parked until a neighbour catches up (the lead bound).</summary>
+        WaitingForNeighbours,
+
+        /// <summary>Settled or out of steps: only new activity wakes it.</summary>
+        Resting,
+    }
+
+    private readonly NeuronGroup _group;
+    private readonly GroupNeighbours _neighbours;
+    private readonly PhaseProgress _progress;
+    private readonly ActivitySender _sender;
+    private readonly ScheduleSettings _schedule;
+    private readonly IActorRef _coordinator;
+    private readonly IStepperHost _host;
+    private readonly Random _random;
+    private readonly double _speed;
+    private readonly (InboundRates Rates, int Step, int Delay)[][] _history;  // per source: recent activities, newest last
+    private readonly int[] _latestStep;
+    private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
+    private readonly float[] _lastSent;
+    private readonly float[] _change;
+    private State _state;
+    private Tick? _parkedTick;
+    private double _progressToNextStep;
+    private int _restCount;
+
+    public AsyncStepper(NeuronGroup group, GroupNeighbours neighbours, PhaseProgress progress, ActivitySender sender, ScheduleSettings schedule,
+        IActorRef coordinator, IStepperHost host)
+    {
+        (_group, _neighbours, _progress, _sender, _schedule, _coordinator, _host) = (group, neighbours, progress, sender, schedule, coordinator, host);
+        _random = SeedDerivation.Generator(schedule.Seed, "async-group", group.Spec.Id);
+        _speed = 1 - schedule.RateSpread * _random.NextDouble();
+        int sources = neighbours.Sources.Length;
+        _history = Enumerable.Range(0, sources).Select(_ => Array.Empty<(InboundRates, int, int)>()).ToArray();
+        _latestStep = new int[sources];
+        _seenRestCount = new int[sources];
+        _lastSent = new float[group.MaxRows * group.Stride];
+        _change = new float[group.MaxRows * group.Stride];
+    }
+
+    public void Start()
+    {
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+        {
+            foreach (var old in _history[i])
+                old.Rates.Release();
+            _history[i] = [];
+            _latestStep[i] = -1;
+            _seenRestCount[i] = -1;
+        }
+        (_progressToNextStep, _parkedTick, _state, _restCount) = (0, null, State.Stepping, 0);
+        _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
+        _sender.Copied(step: 0, _host.Self);
+    }
+
+    public void Run() => _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
+
+    public void Receive(IEngineMessage message, int source)
+    {
+        switch (message)
+        {
+            case Activity activity:
+                Receive(activity, source);
+                break;
+            case ActivityUnchanged unchanged:
+                if (AdvanceSourceStep(unchanged, source, unchanged.Step))
+                    ResumeParkedTick();
+                break;
+            case Resting resting:
+                _seenRestCount[source] = resting.RestCount;
+                if (_state == State.Resting)
+                    ReportStatus();
+                ResumeParkedTick();
+                break;
+            default:
+                _host.Reject(message, $"a {message.GetType().Name} during a phase");
+                break;
+        }
+    }
+
+    public bool ReceiveSignal(object message)
+    {
+        switch (message)
+        {
+            case Tick tick:
+                OnTick(tick);
+                return true;
+            case EndPhase end:
+                if (_progress.IsCurrent(end.Minibatch, end.PhaseIndex) && !_progress.StepsDone)
+                    _host.FinishPhase();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Receive(Activity activity, int source)
+    {
+        var rates = new InboundRates(activity.Rates, activity.Pooled);
+        if (!AdvanceSourceStep(activity, source, activity.Step))
+            return;
+        _seenRestCount[source] = -1; // the source is active again
+        int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
+        var history = _history[source];
+        int keep = _schedule.DelaySteps + _schedule.Jitter + 1;
+        if (history.Length >= keep)
+        {
+            // Entries older than the longest possible delay can never be chosen again.
+            foreach (var old in history[..^(keep - 1)])
+                old.Rates.Release();
+            history = history[^(keep - 1)..];
+        }
+        _history[source] = [.. history, (rates, activity.Step, delay)];
+        var phase = _progress.CurrentPhase;
+        if (_state == State.Resting && _progress.Step < phase.Steps)
+        {
+            // New input: take steps again. A group at rest is stationary while time goes on, so its clock joins the
+            // waking neighbour's (that activity is the input of step k → k+1); otherwise the budget would count
+            // time spent resting against its neighbours only and the lead bound would misjudge who is behind.
+            _progress.Step = Math.Min(Math.Max(_progress.Step, activity.Step), phase.Steps - 1);
+            _state = State.Stepping;
+            ReportStatus();
+            _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
+        }
+        ResumeParkedTick();
+    }
+
+    private bool AdvanceSourceStep(IEngineMessage message, int source, int step)
+    {
+        if (step <= _latestStep[source])
+        {
+            _host.Reject(message, $"activity of step {step} from {_neighbours.Sources[source].Source.Name} after its step {_latestStep[source]}: " +
+                "a step message was duplicated or reordered");
+            return false;
+        }
+        _latestStep[source] = step;
+        return true;
+    }
+
+    private void ResumeParkedTick()
+    {
+        if (_state != State.WaitingForNeighbours)
+            return;
+        _state = State.Stepping;
+        _host.Self.Tell(_parkedTick!);
+        _parkedTick = null;
+    }
+
+    private void OnTick(Tick tick)
+    {
+        if (!_progress.IsCurrent(tick.Minibatch, tick.PhaseIndex) || _progress.StepsDone || _state != State.Stepping)
+            return; // stale, or at rest: only new activity wakes a resting group
+        var phase = _progress.CurrentPhase;
+        if (AheadOfNeighbours())
+        {
+            (_state, _parkedTick) = (State.WaitingForNeighbours, tick); // resumed by the next message from a neighbour
+            return;
+        }
+        _progressToNextStep += _speed;
+        if (_progressToNextStep < 1)
+        {
+            _host.Self.Tell(tick); // idle tick: this group is slower than its neighbours
+            return;
+        }
+        _progressToNextStep -= 1;
+        ChooseInputs();
+        _group.Step(_progress.Dt, phase.Beta, measureStep: true);
+        _progress.Step++;
+        bool converged = LocallyConverged();
+        // A step that moved the group less than the tolerance is not sent: its neighbours would only be woken to
+        // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
+        if (!converged)
+            SendIfChanged();
+        if (converged || _progress.Step >= phase.Steps)
+            ComeToRest();
+        else
+            _host.Self.Tell(tick);
+    }
+
+    /// <summary>Stops stepping until new activity arrives, and says so after everything already sent.</summary>
+    private void ComeToRest()
+    {
+        _state = State.Resting;
+        _restCount++;
+        foreach (var target in _neighbours.Targets)
+            target.Send(new Resting(_group.Spec.Id, _progress.Minibatch, _progress.PhaseIndex, _restCount), _host.Self);
+        ReportStatus();
+    }
+
+    /// <summary>True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group.</summary>
+    private bool AheadOfNeighbours()
+    {
+        int lead = _schedule.MaxLead + _schedule.DelaySteps + _schedule.Jitter;
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+            if (_history[i].Length == 0 || (_seenRestCount[i] < 0 && _latestStep[i] < _progress.Step - lead))
+                return true;
+        return false;
+    }
+
+    /// <summary>Wires each source's newest activity that has arrived under its delay (the oldest held if none has).</summary>
+    private void ChooseInputs()
+    {
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+        {
+            var history = _history[i];
+            var chosen = history[0];
+            foreach (var entry in history)
+                if (entry.Step + entry.Delay <= _latestStep[i])
+                    chosen = entry;
+            _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
+            _progress.StalenessSum += _progress.Step - chosen.Step;
+            _progress.StalenessCount++;
+        }
+    }
+
+    /// <summary>
+    /// Event-driven sending: the activity goes out only when some rate moved by more than the threshold since the
+    /// last send; otherwise a payload-free marker, so that neighbours can tell an unchanged group from a slow one.
+    /// </summary>
+    private void SendIfChanged()
+    {
+        int length = _group.Rows * _group.Stride;
+        var rates = _group.Rates.AsSpan(0, length);
+        if (_schedule.SendThreshold > 0)
+        {
+            var change = _change.AsSpan(0, length);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(rates, _lastSent.AsSpan(0, length), change);
+            if (System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(change) <= _schedule.SendThreshold)
+            {
+                _sender.Unchanged(_progress.Step, _host.Self);
+                return;
+            }
+        }
+        rates.CopyTo(_lastSent);
+        _sender.Copied(_progress.Step, _host.Self);
+    }
+
+    private bool LocallyConverged()
+    {
+        float limit = _progress.Tolerance * _progress.Dt;
+        foreach (float squared in _group.StepSquaredNorms)
+            if (!(squared <= limit * limit))
+                return false;
+        return true;
+    }
+
+    private void ReportStatus()
+    {
+        var seen = new Dictionary<int, int>(_neighbours.Sources.Length);
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+            seen[_neighbours.Sources[i].Source.Id] = _seenRestCount[i];
+        _coordinator.Tell(new GroupStatus(_group.Spec.Id, _progress.Minibatch, _progress.PhaseIndex, _state == State.Resting, _restCount, seen));
+    }
+}

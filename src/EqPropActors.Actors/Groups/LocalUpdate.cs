@@ -1,0 +1,76 @@
+using Akka.Actor;
+using EqPropActors.Actors.Messages;
+using EqPropActors.Core.Dynamics;
+
+namespace EqPropActors.Actors.Groups;
+
+/// <summary>
+/// The local update of one minibatch: the end-of-phase rates the rule reads are exchanged with the neighbours, then
+/// the rule runs. Exchanged at the update rather than at each phase's end, the large blocks cross the network while
+/// the groups compute their updates instead of before the next phase's first step.
+/// </summary>
+internal sealed class LocalUpdate
+{
+    private readonly NeuronGroup group;
+    private readonly GroupNeighbours neighbours;
+    private readonly List<int> _sharedSlots = []; // phases of this minibatch whose end rates the rule reads
+    private int _phaseEndsReceived;               // of this minibatch, from all sources
+    private ApplyRule? _pending;                  // waits for the sources' end-of-phase rates
+
+    public LocalUpdate(NeuronGroup group, GroupNeighbours neighbours)
+    {
+        (this.group, this.neighbours) = (group, neighbours);
+        foreach (var block in neighbours.Sources) // the sources' end-of-phase rates, per phase slot, owned by this group
+            block.SourcePhaseRates = new float[PhaseSlot.Count * group.MaxRows * block.Source.PaddedSize];
+    }
+
+    public bool IsPending => _pending is not null;
+
+    public void BeginMinibatch()
+    {
+        _sharedSlots.Clear();
+        (_phaseEndsReceived, _pending) = (0, null);
+    }
+
+    /// <summary>The rule will read the rates at the end of the phase in <paramref name="slot"/>.</summary>
+    public void ShareEndRatesOf(int slot) => _sharedSlots.Add(slot);
+
+    /// <summary>A source's end-of-phase rates (of any phase of this minibatch: the source may be ahead).</summary>
+    public void Receive(PhaseEndActivity end)
+    {
+        var block = neighbours.Sources[neighbours.IndexOf(end.Source, group.Spec.Name)];
+        int length = group.Rows * block.Source.PaddedSize;
+        var rates = new InboundRates(end.Rates, Owned: true);
+        if (end.Length != length)
+        {
+            rates.Release();
+            throw new InvalidOperationException($"phase-end activity of {length} values expected from {block.Source.Name}, got {end.Length}");
+        }
+        end.Rates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(end.Slot * length));
+        rates.Release();
+        _phaseEndsReceived++;
+    }
+
+    /// <summary>Sends every neighbour this group's rates at the end of the phases the rule reads; the rule runs
+    /// (<see cref="TryApply"/>) once the sources' have come.</summary>
+    public void Begin(ApplyRule apply, int phaseIndex, IActorRef self)
+    {
+        foreach (int slot in _sharedSlots)
+        {
+            var rates = group.PhaseRatesOf(slot);
+            foreach (var target in neighbours.Targets)
+                target.Send(new PhaseEndActivity(group.Spec.Id, apply.Minibatch, phaseIndex, slot, ActivitySender.CopyOf(rates), rates.Length), self);
+        }
+        _pending = apply;
+    }
+
+    /// <summary>Runs the rule if it waits and every source's rates are here; returns the update it applied, or null.</summary>
+    public ApplyRule? TryApply()
+    {
+        if (_pending is not { } apply || _phaseEndsReceived < _sharedSlots.Count * neighbours.Sources.Length)
+            return null;
+        _pending = null;
+        group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
+        return apply;
+    }
+}
