@@ -12,9 +12,9 @@ namespace EqPropActors.Actors.Groups;
 /// One neuron group as an actor: it owns the group's state, synapses and biases (a <see cref="NeuronGroup"/>,
 /// stepped by the same kernel as the batch engine) and integrates what its neighbours send.
 /// <para>
-/// The actor is a shell with three behaviours. <see cref="Idle"/>: between phases, it takes the coordinator's
-/// requests (a minibatch, a phase, the update, parameter transfers). <see cref="Relaxing"/>: a phase runs, stepped by
-/// the schedule's <see cref="IPhaseStepper"/> chosen at creation; requests wait in the stash. <see cref="Updating"/>:
+/// The actor is a shell with three behaviours. *idle*: between phases, it takes the coordinator's
+/// requests (a minibatch, a phase, the update, parameter transfers). *relaxing*: a phase runs, stepped by
+/// the schedule's <see cref="IPhaseStepper"/> chosen at creation; requests wait in the stash. *updating*:
 /// the rule waits for the sources' end-of-phase rates; requests wait in the stash. Messages of a minibatch or phase
 /// the group has not started yet wait in the stash in every behaviour. Every message to a neighbour takes the channel
 /// the node's transport gave for it at wiring.
@@ -31,6 +31,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private readonly LocalUpdate _update;
     private readonly NeighbourMessageGate _gate;
     private readonly IPhaseStepper _stepper;
+    private readonly UntypedReceive _idle, _relaxing, _updating; // the behaviours, each guarded once (no allocation per message)
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
 
     public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, TimeSpan? stallTimeout = null)
@@ -44,7 +45,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _stepper = schedule.Kind == ScheduleKind.Async
             ? new AsyncStepper(group, _neighbours, _progress, sender, schedule, coordinator, this)
             : new SyncStepper(group, _neighbours, _progress, sender, _drives.DrivenBySource, this, stallTimeout ?? TimeSpan.FromSeconds(20));
-        Become(Idle);
+        (_idle, _relaxing, _updating) = (Guarded(Idle), Guarded(Relaxing), Guarded(Updating));
+        Become(_idle);
     }
 
     public IStash Stash { get; set; } = null!;
@@ -60,7 +62,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     protected override void OnReceive(object message) => Unhandled(message); // replaced by the behaviours in the constructor
 
     /// <summary>Between phases: takes the coordinator's requests.</summary>
-    private void Idle(object message) => Guarded(message, () =>
+    private void Idle(object message)
     {
         switch (message)
         {
@@ -82,7 +84,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
                 break;
             case ApplyRule apply:
                 _update.Begin(apply, _progress.PhaseIndex, Self);
-                Become(Updating);
+                Become(_updating);
                 TryFinishUpdate();
                 break;
             case IEngineMessage request when ParameterTransfer.IsRequest(request):
@@ -92,19 +94,19 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
                 AnyTime(message, stashOthers: false);
                 break;
         }
-    });
+    }
 
     /// <summary>A phase runs: the stepper steps; requests wait.</summary>
-    private void Relaxing(object message) => Guarded(message, () =>
+    private void Relaxing(object message)
     {
         if (message is Activity or ActivityUnchanged or Resting)
             ReceiveFromNeighbour((IEngineMessage)message);
         else if (!_stepper.ReceiveSignal(message))
             AnyTime(message, stashOthers: true);
-    });
+    }
 
     /// <summary>The rule waits for the sources' end-of-phase rates; requests wait.</summary>
-    private void Updating(object message) => Guarded(message, () => AnyTime(message, stashOthers: true));
+    private void Updating(object message) => AnyTime(message, stashOthers: true);
 
     /// <summary>What every behaviour handles alike; requests it does not handle wait in the stash (or are unhandled).</summary>
     private void AnyTime(object message, bool stashOthers)
@@ -135,11 +137,12 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         }
     }
 
-    private void Guarded(object message, Action handle)
+    /// <summary>A behaviour whose exceptions stop the run with a message naming the group, not the actor's restart.</summary>
+    private UntypedReceive Guarded(UntypedReceive behaviour) => message =>
     {
         try
         {
-            handle();
+            behaviour(message);
         }
         catch (Exception e)
         {
@@ -147,7 +150,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             if (ParameterTransfer.IsRequest(message))
                 Sender.Tell(new GroupFailed(Spec.Id, reason, Diverged: false)); // the asker is waiting for an answer
         }
-    }
+    };
 
     private void BeginMinibatch(StartMinibatch start)
     {
@@ -172,7 +175,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             _update.ShareEndRatesOf(start.Phase.Slot);
         if (start.Phase.StartFromFreeFixedPoint)
             _group.SetStates(_group.PhaseStatesOf(PhaseSlot.Free));
-        Become(Relaxing);
+        Become(_relaxing);
         _stepper.Start();
         // Bias + clamped input, once per minibatch: computed while the step-0 activity is on its way, not before.
         if (start.PhaseIndex == 0)
@@ -241,7 +244,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             _drives.ParametersChanged(Self);
         if (applied.Reply)
             _coordinator.Tell(new RuleApplied(Spec.Id, applied.Minibatch));
-        Become(Idle);
+        Become(_idle);
         Stash.UnstashAll();
     }
 
@@ -268,7 +271,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         }
         float[]? outputs = _group.IsOutput && free ? _group.PhaseStatesOf(PhaseSlot.Free).ToArray() : null;
         _coordinator.Tell(new PhaseDone(Spec.Id, _progress.Minibatch, _progress.PhaseIndex, norms, outputs, freeStates, _progress.Statistics()));
-        Become(Idle);
+        Become(_idle);
         Stash.UnstashAll(); // the next phase or the update, if the coordinator sent it ahead
     }
 
