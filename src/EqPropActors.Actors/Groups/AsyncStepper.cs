@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Akka.Actor;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
@@ -43,6 +44,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly float[] _lastSent;
     private readonly float[] _change;
+    private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
     private State _state;
     private Tick? _parkedTick;
     private double _progressToNextStep;
@@ -60,6 +62,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _seenRestCount = new int[sources];
         _lastSent = new float[group.MaxRows * group.Stride];
         _change = new float[group.MaxRows * group.Stride];
+        _unsent = new float[group.MaxRows * group.Stride];
     }
 
     public void Start()
@@ -74,6 +77,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         }
         (_progressToNextStep, _parkedTick, _state, _restCount) = (0, null, State.Stepping, 0);
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
+        Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
     }
 
@@ -191,11 +195,20 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Step(_progress.Dt, phase.Beta, measureStep: true);
         _progress.Step++;
         bool converged = LocallyConverged();
-        // A step that moved the group less than the tolerance is not sent: its neighbours would only be woken to
-        // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
-        if (!converged)
+        bool rests = converged || _progress.Step >= phase.Steps;
+        if (rests && _schedule.SendMode == SendMode.SigmaDelta)
+        {
+            // Sigma-delta: the neighbours' view of a resting group is its state, so nothing stays unsent.
+            if (DiffersFromLastSent())
+                Send();
+        }
+        else if (!converged)
+        {
+            // A step that moved the group less than the tolerance is not sent: its neighbours would only be woken to
+            // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
             SendIfChanged();
-        if (converged || _progress.Step >= phase.Steps)
+        }
+        if (rests)
             ComeToRest();
         else
             _host.Self.Tell(tick);
@@ -243,19 +256,42 @@ internal sealed class AsyncStepper : IPhaseStepper
     /// </summary>
     private void SendIfChanged()
     {
-        int length = _group.Rows * _group.Stride;
-        var rates = _group.Rates.AsSpan(0, length);
-        if (_schedule.SendThreshold > 0)
+        if (_schedule.SendThreshold > 0 && !ChangeCrossesThreshold())
         {
-            var change = _change.AsSpan(0, length);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(rates, _lastSent.AsSpan(0, length), change);
-            if (System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(change) <= _schedule.SendThreshold)
-            {
-                _sender.Unchanged(_progress.Step, _host.Self);
-                return;
-            }
+            _sender.Unchanged(_progress.Step, _host.Self);
+            return;
         }
-        rates.CopyTo(_lastSent);
+        Send();
+    }
+
+    /// <summary>
+    /// Threshold mode: the change since the last send. Sigma-delta: that change summed over every step since the last
+    /// send, per neuron and sample, so a difference of d is sent after at most threshold / d steps.
+    /// </summary>
+    private bool ChangeCrossesThreshold()
+    {
+        int length = _group.Rows * _group.Stride;
+        var change = _change.AsSpan(0, length);
+        TensorPrimitives.Subtract(_group.Rates.AsSpan(0, length), _lastSent.AsSpan(0, length), change);
+        if (_schedule.SendMode == SendMode.Threshold)
+            return TensorPrimitives.MaxMagnitude<float>(change) > _schedule.SendThreshold;
+        var unsent = _unsent.AsSpan(0, length);
+        TensorPrimitives.Abs(change, change);
+        TensorPrimitives.Add(unsent, change, unsent);
+        return TensorPrimitives.Max<float>(unsent) > _schedule.SendThreshold;
+    }
+
+    private bool DiffersFromLastSent()
+    {
+        int length = _group.Rows * _group.Stride;
+        return !_group.Rates.AsSpan(0, length).SequenceEqual(_lastSent.AsSpan(0, length));
+    }
+
+    private void Send()
+    {
+        int length = _group.Rows * _group.Stride;
+        _group.Rates.AsSpan(0, length).CopyTo(_lastSent);
+        _unsent.AsSpan(0, length).Clear();
         _sender.Copied(_progress.Step, _host.Self);
     }
 

@@ -10,6 +10,19 @@ public enum ScheduleKind
     Async,
 }
 
+/// <summary>When an async group sends its activity (see <see cref="ScheduleSettings.SendThreshold"/>).</summary>
+public enum SendMode
+{
+    /// <summary>When some rate moved by more than the threshold since the last send. A change that stays below it is
+    /// never sent (the dead zone): a nudge smaller than the threshold does not reach the neighbours.</summary>
+    Threshold,
+
+    /// <summary>When the change not yet sent, accumulated over the steps since the last send (per neuron and sample),
+    /// exceeds the threshold; a group that comes to rest also sends its state if it differs from the last one sent.
+    /// Small but lasting differences are sent after a while, so the views of a settled network are exact.</summary>
+    SigmaDelta,
+}
+
 /// <summary>
 /// The schedule and, for <see cref="ScheduleKind.Async"/>, the ways in which locality and asynchrony are made
 /// worse on purpose, for plausibility studies.
@@ -20,6 +33,8 @@ public enum ScheduleKind
 /// and the group id: the slowest groups take up to 1/(1 − spread) ticks per step.</param>
 /// <param name="SendThreshold">Event-driven sending: a group sends its activity only when some rate changed by more
 /// than this since the last activity it sent (0: every step).</param>
+/// <param name="SendMode">How the threshold is applied: to the change since the last send, or to the change not
+/// sent accumulated over the steps (sigma-delta).</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
 /// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
 /// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
@@ -29,7 +44,7 @@ public enum ScheduleKind
 /// instead of the source's rates (<see cref="Core.Dynamics.DelegatedDrive"/>): the same numbers, far fewer bytes
 /// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
-    float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true)
+    float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold)
 {
     /// <summary>Whether drives are delegated at all: the async schedule always sends rates (its staleness, thresholds
     /// and delays are about the sender's activity).</summary>
@@ -47,7 +62,7 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
             throw new Core.ConfigurationException($"the lead bound must be at least 1 step, got {MaxLead}");
         if (SendThreshold < 0)
             throw new Core.ConfigurationException($"--send-threshold must be non-negative, got {SendThreshold}");
-        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0))
-            throw new Core.ConfigurationException("--delay-steps, --jitter, --rate-spread and --send-threshold need --schedule async");
+        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold))
+            throw new Core.ConfigurationException("--delay-steps, --jitter, --rate-spread, --send-threshold and --send-mode sigma-delta need --schedule async");
     }
 }

@@ -130,6 +130,7 @@ public class ModelSettings : NetworkSettings
             Jitter = Jitter,
             RateSpread = RateSpread,
             SendThreshold = SendThreshold,
+            SendMode = ParseChoice(SendMode, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta")),
             DelegateDrive = !NoDriveDelegation,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),
             ClusterConfig = ClusterConfig,

@@ -47,6 +47,10 @@ public class NetworkSettings : CommandSettings
     [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
     public float SendThreshold { get; init; }
 
+    [CommandOption("--send-mode <MODE>")]
+    [Description("Async, with --send-threshold: threshold (default) sends when a rate moved by more than R since the last send, so smaller changes are never sent; sigma-delta sends when the change not sent, summed over the steps since, exceeds R, and a group that comes to rest sends its final state")]
+    public string SendMode { get; init; } = "threshold";
+
     [CommandOption("--no-drive-delegation")]
     [Description("Sync actor and cluster engines: every step message carries the sender's rates. By default a group whose only source is one wider group (the output of 784-500-10) gets its drive from that source instead: the same numbers, far fewer bytes")]
     public bool NoDriveDelegation { get; init; }
@@ -62,7 +66,10 @@ public class NetworkSettings : CommandSettings
     /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
-        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation);
+        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode());
+
+    public Actors.Schedules.SendMode ParseSendMode() =>
+        ModelSettings.ParseChoice(SendMode, "--send-mode", ("threshold", Actors.Schedules.SendMode.Threshold), ("sigma-delta", Actors.Schedules.SendMode.SigmaDelta));
 
     public Activation ParseActivation() =>
         ModelSettings.ParseChoice(Activation, "--activation", ("hard-sigmoid", Core.Network.Activation.HardSigmoid), ("logistic", Core.Network.Activation.Logistic));

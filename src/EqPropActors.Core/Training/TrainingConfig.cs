@@ -130,6 +130,10 @@ public sealed record TrainingConfig
     [JsonPropertyName("send-threshold")]
     public float SendThreshold { get; init; }
 
+    /// <summary>threshold or sigma-delta (see the actor engine's send modes); runs written before it existed used threshold.</summary>
+    [JsonPropertyName("send-mode")]
+    public string SendMode { get; init; } = "threshold";
+
     /// <summary>Sync actor schedules: a group whose only source is one wider group gets its drive from that source
     /// (same numbers, fewer bytes per step); false: every step message carries the sender's rates.</summary>
     [JsonIgnore]
@@ -198,6 +202,7 @@ public sealed record TrainingConfig
         Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
+        Require(SendMode is "threshold" or "sigma-delta", $"--send-mode must be threshold or sigma-delta, got '{SendMode}'");
         Require(Engine is "actors" or "cluster" || ActorSchedule == "sync", "--schedule async needs --engine actors or cluster");
         Require((Engine == "cluster") == (ClusterConfig is not null), "--engine cluster and --cluster-config <FILE> go together");
         Require(Threads is 1 or 2, $"--threads must be 1 or 2, got {Threads}");

@@ -41,7 +41,7 @@ public static class GradcheckArguments
         {
             args.AddRange(["--engine", "actors", "--schedule", config.ActorSchedule,
                 "--delay-steps", config.DelaySteps.ToString(c), "--jitter", config.Jitter.ToString(c),
-                "--rate-spread", config.RateSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c)]);
+                "--rate-spread", config.RateSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c), "--send-mode", config.SendMode]);
             if (!config.DelegateDrive)
                 args.Add("--no-drive-delegation");
         }
