@@ -38,6 +38,27 @@ public sealed class AsyncScheduleTests
     }
 
     [Fact]
+    public void LossyChannelsLoseAboutTheConfiguredShareOfMessages()
+    {
+        var reliable = RunOnce(new ScheduleSettings(ScheduleKind.Async));
+        var lossy = RunOnce(new ScheduleSettings(ScheduleKind.Async, DropProbability: 0.2));
+        Assert.Equal(0, reliable.Lost);
+        double share = (double)lossy.Lost / lossy.Messages;
+        Assert.True(share is > 0.12 and < 0.28, $"{lossy.Lost} of {lossy.Messages} messages lost ({share:P1}); expected about 20 %");
+    }
+
+    [Fact]
+    public void NoisyChannelsKeepGroupsFromSettling()
+    {
+        // Noise of 0.05 on every received rate moves a group by far more than the tolerance at every step, so it
+        // cannot come to rest before its step budget; without noise it settles long before.
+        var quiet = RunOnce(new ScheduleSettings(ScheduleKind.Async), freeSteps: 400, tolerance: 1e-3f);
+        var noisy = RunOnce(new ScheduleSettings(ScheduleKind.Async, NoiseStd: 0.05f), freeSteps: 400, tolerance: 1e-3f);
+        Assert.True(noisy.MeanStepsPerGroupPhase > 2 * quiet.MeanStepsPerGroupPhase,
+            $"steps per group and phase: {quiet.MeanStepsPerGroupPhase:F0} without noise, {noisy.MeanStepsPerGroupPhase:F0} with");
+    }
+
+    [Fact]
     public void PhasesEndOnLocalConvergenceBeforeTheStepBudget()
     {
         var statistics = RunOnce(new ScheduleSettings(ScheduleKind.Async), freeSteps: 2000, tolerance: 1e-3f);

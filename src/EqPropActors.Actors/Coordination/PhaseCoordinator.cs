@@ -180,7 +180,8 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
             return;
         _stepNormsByGroup[done.Group] = done.StepSquaredNorms;
         var s = done.Statistics;
-        _statistics = _statistics.Add(new EngineStatistics(s.MessagesSent, s.BytesSent, s.MessagesSuppressed, s.Steps, 1, s.StalenessSum, s.StalenessCount, 0));
+        _statistics = _statistics.Add(new EngineStatistics(s.MessagesSent, s.BytesSent, s.MessagesSuppressed, s.Steps, 1, s.StalenessSum, s.StalenessCount, 0,
+            s.MessagesLost));
         if (done.FreeOutputs is not null)
             _freeOutputs = done.FreeOutputs;
         if (done.FreeStates is not null && _run.Batch.Particles is { } particles)

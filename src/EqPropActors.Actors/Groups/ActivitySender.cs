@@ -12,10 +12,12 @@ namespace EqPropActors.Actors.Groups;
 /// the group overwrites it only when computing step + 2, which needs every neighbour's step + 1 activity, and a
 /// neighbour sends that only after its own step with these rates (neighbours are mutual). A delegated drive
 /// alternates between two buffers for the same reason. <see cref="Copied"/> sends each target a pooled copy that
-/// the receiver owns (async: the group keeps stepping while the copy waits).
+/// the receiver owns (async: the group keeps stepping while the copy waits), through lossy and noisy channels when
+/// the schedule says so.
 /// </para>
 /// </summary>
-internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbours, DriveDelegation drives, PhaseProgress progress)
+internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbours, DriveDelegation drives, PhaseProgress progress,
+    ChannelImperfections channels)
 {
     public void Shared(int step, IActorRef self)
     {
@@ -42,8 +44,19 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
         var rates = group.Rates.AsSpan(0, group.Rows * group.Stride);
         foreach (var target in neighbours.Targets)
         {
-            target.Send(new Activity(group.Spec.Id, progress.Minibatch, progress.PhaseIndex, step, CopyOf(rates), rates.Length) { Pooled = true }, self);
             progress.BytesSent += (long)group.Rows * group.Spec.Size * sizeof(float);
+            if (step > 0 && channels.Loses())
+            {
+                // Lost on the way: the receiver keeps its last view. The payload-free marker is the simulator's clock
+                // bookkeeping (the receiver learns that the step happened), not a message of the model.
+                target.Send(new ActivityUnchanged(group.Spec.Id, progress.Minibatch, progress.PhaseIndex, step), self);
+                progress.MessagesLost++;
+                continue;
+            }
+            var copy = CopyOf(rates);
+            if (channels.AnyNoise)
+                channels.AddNoise(copy, group.Rows, group.Stride, group.Spec.Size);
+            target.Send(new Activity(group.Spec.Id, progress.Minibatch, progress.PhaseIndex, step, copy, rates.Length) { Pooled = true }, self);
         }
         progress.MessagesSent += neighbours.Targets.Length;
     }

@@ -41,7 +41,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _drives = new DriveDelegation(group, _neighbours, schedule.DelegatesDrive);
         _update = new LocalUpdate(group, _neighbours);
         _gate = new NeighbourMessageGate(group.Spec, _neighbours, Context.GetLogger());
-        var sender = new ActivitySender(group, _neighbours, _drives, _progress);
+        var sender = new ActivitySender(group, _neighbours, _drives, _progress, new ChannelImperfections(schedule, group.Spec.Id));
         _stepper = schedule.Kind == ScheduleKind.Async
             ? new AsyncStepper(group, _neighbours, _progress, sender, schedule, coordinator, this)
             : new SyncStepper(group, _neighbours, _progress, sender, _drives.DrivenBySource, this, stallTimeout ?? TimeSpan.FromSeconds(20));

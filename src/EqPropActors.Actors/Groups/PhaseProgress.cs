@@ -20,6 +20,7 @@ internal sealed class PhaseProgress
 
     public int MessagesSent { get; set; }
     public int MessagesSuppressed { get; set; }
+    public int MessagesLost { get; set; }
     public long BytesSent { get; set; }
     public long StalenessSum { get; set; }
     public long StalenessCount { get; set; }
@@ -31,7 +32,7 @@ internal sealed class PhaseProgress
     public void BeginPhase(StartPhase start)
     {
         (PhaseIndex, Phase, Dt, Tolerance, Step, StepsDone) = (start.PhaseIndex, start.Phase, start.Dt, start.Tolerance, 0, false);
-        (MessagesSent, MessagesSuppressed, BytesSent, StalenessSum, StalenessCount) = (0, 0, 0, 0, 0);
+        (MessagesSent, MessagesSuppressed, MessagesLost, BytesSent, StalenessSum, StalenessCount) = (0, 0, 0, 0, 0, 0);
     }
 
     public bool IsCurrent(long minibatch, int phaseIndex) => minibatch == Minibatch && phaseIndex == PhaseIndex;
@@ -41,7 +42,7 @@ internal sealed class PhaseProgress
         minibatch > Minibatch || (minibatch == Minibatch && phaseIndex > PhaseIndex);
 
     public GroupPhaseStatistics Statistics() =>
-        new(Step, MessagesSent, BytesSent, MessagesSuppressed, StalenessSum, StalenessCount);
+        new(Step, MessagesSent, BytesSent, MessagesSuppressed, StalenessSum, StalenessCount, MessagesLost);
 
     public string Describe() => $"minibatch {Minibatch}, {Phase?.Name ?? "(between phases)"} phase, step {Step}";
 }

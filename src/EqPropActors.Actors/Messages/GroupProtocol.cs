@@ -46,9 +46,11 @@ public sealed record GroupStatus(int Group, long Minibatch, int PhaseIndex, bool
 /// <summary>Coordinator → group (async): every group has settled; take the phase's snapshot and report.</summary>
 public sealed record EndPhase(long Minibatch, int PhaseIndex) : IEngineMessage;
 
-/// <summary>What a group did in one phase: steps taken, activity messages and payload bytes it sent, and how old
-/// (in its own steps) the neighbour activity it integrated was, summed over steps and sources.</summary>
-public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long BytesSent, long MessagesSuppressed, long StalenessSum, long StalenessCount);
+/// <summary>What a group did in one phase: steps taken, activity messages and payload bytes it sent, messages held
+/// back by event-driven sending, how old (in its own steps) the neighbour activity it integrated was (summed over
+/// steps and sources), and messages its lossy channels lost.</summary>
+public sealed record GroupPhaseStatistics(int Steps, long MessagesSent, long BytesSent, long MessagesSuppressed, long StalenessSum, long StalenessCount,
+    long MessagesLost = 0);
 
 /// <summary>
 /// Group → group: the sender's rates at step <paramref name="Step"/> of a phase (step 0 = the phase's start): the

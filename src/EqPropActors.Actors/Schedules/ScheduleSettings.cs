@@ -35,6 +35,11 @@ public enum SendMode
 /// than this since the last activity it sent (0: every step).</param>
 /// <param name="SendMode">How the threshold is applied: to the change since the last send, or to the change not
 /// sent accumulated over the steps (sigma-delta).</param>
+/// <param name="DropProbability">Lossy channels: each activity message after a phase's first is lost with this
+/// probability (per message and target, seeded per group); the receiver keeps its last view, as for an unchanged step,
+/// and the sender does not know. The first message of a phase is never lost: it is the state the phase starts from.</param>
+/// <param name="NoiseStd">Noisy channels: Gaussian noise of this standard deviation is added to every rate a message
+/// carries (per value and target, seeded per group; not clipped).</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
 /// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
 /// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
@@ -44,7 +49,8 @@ public enum SendMode
 /// instead of the source's rates (<see cref="Core.Dynamics.DelegatedDrive"/>): the same numbers, far fewer bytes
 /// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
-    float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold)
+    float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold,
+    double DropProbability = 0, float NoiseStd = 0)
 {
     /// <summary>Whether drives are delegated at all: the async schedule always sends rates (its staleness, thresholds
     /// and delays are about the sender's activity).</summary>
@@ -62,7 +68,13 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
             throw new Core.ConfigurationException($"the lead bound must be at least 1 step, got {MaxLead}");
         if (SendThreshold < 0)
             throw new Core.ConfigurationException($"--send-threshold must be non-negative, got {SendThreshold}");
-        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold))
-            throw new Core.ConfigurationException("--delay-steps, --jitter, --rate-spread, --send-threshold and --send-mode sigma-delta need --schedule async");
+        if (DropProbability is < 0 or >= 1)
+            throw new Core.ConfigurationException($"--drop-prob must be in [0, 1), got {DropProbability}");
+        if (!(NoiseStd >= 0) || float.IsInfinity(NoiseStd))
+            throw new Core.ConfigurationException($"--noise-std must be a non-negative number, got {NoiseStd}");
+        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold
+                || DropProbability > 0 || NoiseStd > 0))
+            throw new Core.ConfigurationException(
+                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob and --noise-std need --schedule async");
     }
 }

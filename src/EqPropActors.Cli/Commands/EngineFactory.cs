@@ -14,7 +14,8 @@ public static class EngineFactory
     public static ScheduleSettings ScheduleOf(TrainingConfig config) => new(
         config.ActorSchedule == "async" ? ScheduleKind.Async : ScheduleKind.Sync,
         config.DelaySteps, config.Jitter, config.RateSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive,
-        SendMode: config.SendMode == "sigma-delta" ? SendMode.SigmaDelta : SendMode.Threshold);
+        SendMode: config.SendMode == "sigma-delta" ? SendMode.SigmaDelta : SendMode.Threshold,
+        DropProbability: config.DropProbability, NoiseStd: config.NoiseStd);
 
     private static int MaxRows(TrainingConfig config) => Math.Max(config.BatchSize, config.EvaluationBatchSize);
 

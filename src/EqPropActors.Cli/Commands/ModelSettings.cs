@@ -131,6 +131,8 @@ public class ModelSettings : NetworkSettings
             RateSpread = RateSpread,
             SendThreshold = SendThreshold,
             SendMode = ParseChoice(SendMode, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta")),
+            DropProbability = DropProbability,
+            NoiseStd = NoiseStd,
             DelegateDrive = !NoDriveDelegation,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),
             ClusterConfig = ClusterConfig,

@@ -51,6 +51,14 @@ public class NetworkSettings : CommandSettings
     [Description("Async, with --send-threshold: threshold (default) sends when a rate moved by more than R since the last send, so smaller changes are never sent; sigma-delta sends when the change not sent, summed over the steps since, exceeds R, and a group that comes to rest sends its final state")]
     public string SendMode { get; init; } = "threshold";
 
+    [CommandOption("--drop-prob <P>")]
+    [Description("Async, lossy channels: each activity message (after a phase's first) is lost with probability P; the receiver keeps its last view. Default: 0")]
+    public double DropProbability { get; init; }
+
+    [CommandOption("--noise-std <S>")]
+    [Description("Async, noisy channels: Gaussian noise of standard deviation S on every transmitted rate. Default: 0")]
+    public float NoiseStd { get; init; }
+
     [CommandOption("--no-drive-delegation")]
     [Description("Sync actor and cluster engines: every step message carries the sender's rates. By default a group whose only source is one wider group (the output of 784-500-10) gets its drive from that source instead: the same numbers, far fewer bytes")]
     public bool NoDriveDelegation { get; init; }
@@ -66,7 +74,8 @@ public class NetworkSettings : CommandSettings
     /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
-        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode());
+        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode(),
+        DropProbability: DropProbability, NoiseStd: NoiseStd);
 
     public Actors.Schedules.SendMode ParseSendMode() =>
         ModelSettings.ParseChoice(SendMode, "--send-mode", ("threshold", Actors.Schedules.SendMode.Threshold), ("sigma-delta", Actors.Schedules.SendMode.SigmaDelta));

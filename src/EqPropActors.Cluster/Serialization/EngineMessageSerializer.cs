@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 6;
+    public const int ProtocolVersion = 7;
 
     public const int SerializerId = 4711;
 
@@ -112,6 +112,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Floats(m.StepSquaredNorms); w.NullableFloats(m.FreeOutputs); w.NullableFloats(m.FreeStates);
                 var s = m.Statistics;
                 w.Int(s.Steps); w.Long(s.MessagesSent); w.Long(s.BytesSent); w.Long(s.MessagesSuppressed); w.Long(s.StalenessSum); w.Long(s.StalenessCount);
+                w.Long(s.MessagesLost);
                 break;
             case GroupStatus m:
                 w.Int(m.Group); w.Long(m.Minibatch); w.Int(m.PhaseIndex); w.Bool(m.Resting); w.Int(m.RestCount);
@@ -226,7 +227,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "sph" => new StartPhase(r.Long(), r.Int(), new Phase(r.String(), r.Int(), r.Float(), r.Int(), r.Bool()), r.Float(), r.Float(), r.Bool()),
             "endp" => new EndPhase(r.Long(), r.Int()),
             "pdone" => new PhaseDone(r.Int(), r.Long(), r.Int(), r.Floats(), r.NullableFloats(), r.NullableFloats(),
-                new GroupPhaseStatistics(r.Int(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long())),
+                new GroupPhaseStatistics(r.Int(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long())),
             "stat" => ReadStatus(r),
             "rule" => ReadApplyRule(r),
             "rapp" => new RuleApplied(r.Int(), r.Long()),
@@ -319,10 +320,11 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
     private static void Schedule(WireWriter w, ScheduleSettings s)
     {
         w.Int((int)s.Kind); w.Int(s.DelaySteps); w.Int(s.Jitter); w.Double(s.RateSpread); w.Float(s.SendThreshold); w.Int(s.Seed); w.Int(s.MaxLead); w.Bool(s.DelegateDrive); w.Int((int)s.SendMode);
+        w.Double(s.DropProbability); w.Float(s.NoiseStd);
     }
 
     private static ScheduleSettings ReadSchedule(WireReader r) =>
-        new(r.Enum<ScheduleKind>(), r.Int(), r.Int(), r.Double(), r.Float(), r.Int(), r.Int(), r.Bool(), r.Enum<SendMode>());
+        new(r.Enum<ScheduleKind>(), r.Int(), r.Int(), r.Double(), r.Float(), r.Int(), r.Int(), r.Bool(), r.Enum<SendMode>(), r.Double(), r.Float());
 
     private static void Slice(WireWriter w, GroupSlice slice)
     {

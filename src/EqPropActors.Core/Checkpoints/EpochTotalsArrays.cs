@@ -32,6 +32,7 @@ internal static class EpochTotalsArrays
             NpyArray.Scalar(Prefix + "staleness_sum", s.StalenessSum),
             NpyArray.Scalar(Prefix + "staleness_count", s.StalenessCount),
             NpyArray.Scalar(Prefix + "phase_seconds", s.PhaseSeconds),
+            NpyArray.Scalar(Prefix + "lost_messages", s.Lost),
             NpyArray.Scalar(Prefix + "seconds", totals.Seconds),
         ];
     }
@@ -54,7 +55,8 @@ internal static class EpochTotalsArrays
             FreeSteps = archive.Contains(Prefix + "free_steps") ? Long("free_steps") : 0,
             NudgedSteps = archive.Contains(Prefix + "nudged_steps") ? Double("nudged_steps") : 0,
             Statistics = new EngineStatistics(Long("messages"), Long("bytes"), Long("suppressed_messages"), Long("group_steps"),
-                Long("group_phases"), Long("staleness_sum"), Long("staleness_count"), Double("phase_seconds")),
+                Long("group_phases"), Long("staleness_sum"), Long("staleness_count"), Double("phase_seconds"),
+                archive.Contains(Prefix + "lost_messages") ? Long("lost_messages") : 0), // absent before --drop-prob: none lost
             Seconds = Double("seconds"),
         };
     }

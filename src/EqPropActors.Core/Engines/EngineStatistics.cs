@@ -3,10 +3,10 @@ namespace EqPropActors.Core.Engines;
 /// <summary>
 /// What a distributed engine's groups did in a minibatch (zero for the batch engine): activity messages and
 /// payload bytes sent, messages held back by event-driven sending, group steps, phases, and the staleness of the
-/// activity integrated (in the receiver's steps; 0 under the synchronous schedule).
+/// activity integrated (in the receiver's steps; 0 under the synchronous schedule), and messages lost on lossy channels.
 /// </summary>
 public sealed record EngineStatistics(long Messages, long Bytes, long Suppressed, long GroupSteps, long GroupPhases, long StalenessSum, long StalenessCount,
-    double PhaseSeconds)
+    double PhaseSeconds, long Lost = 0)
 {
     public static EngineStatistics None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -15,5 +15,5 @@ public sealed record EngineStatistics(long Messages, long Bytes, long Suppressed
 
     public EngineStatistics Add(EngineStatistics other) => new(Messages + other.Messages, Bytes + other.Bytes, Suppressed + other.Suppressed,
         GroupSteps + other.GroupSteps, GroupPhases + other.GroupPhases, StalenessSum + other.StalenessSum, StalenessCount + other.StalenessCount,
-        PhaseSeconds + other.PhaseSeconds);
+        PhaseSeconds + other.PhaseSeconds, Lost + other.Lost);
 }

@@ -38,6 +38,9 @@ public sealed record EpochMetrics
     public long Bytes { get; init; }
     public long SuppressedMessages { get; init; }
 
+    /// <summary>Activity messages lost on lossy channels (--drop-prob).</summary>
+    public long LostMessages { get; init; }
+
     /// <summary>Mean steps a group took per phase, and mean age (in the receiver's steps) of the activity it integrated.</summary>
     public double MeanStepsPerGroupPhase { get; init; }
     public double MeanStaleness { get; init; }

@@ -150,6 +150,7 @@ public sealed class Trainer
             Messages = trained.Statistics.Messages,
             Bytes = trained.Statistics.Bytes,
             SuppressedMessages = trained.Statistics.Suppressed,
+            LostMessages = trained.Statistics.Lost,
             MeanStepsPerGroupPhase = trained.Statistics.MeanStepsPerGroupPhase,
             MeanStaleness = trained.Statistics.MeanStaleness,
             PhaseSeconds = trained.Statistics.PhaseSeconds,

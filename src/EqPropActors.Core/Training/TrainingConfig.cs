@@ -134,6 +134,14 @@ public sealed record TrainingConfig
     [JsonPropertyName("send-mode")]
     public string SendMode { get; init; } = "threshold";
 
+    /// <summary>Async lossy and noisy channels: the probability that an activity message is lost, and the standard
+    /// deviation of the Gaussian noise on transmitted rates.</summary>
+    [JsonPropertyName("drop-prob")]
+    public double DropProbability { get; init; }
+
+    [JsonPropertyName("noise-std")]
+    public float NoiseStd { get; init; }
+
     /// <summary>Sync actor schedules: a group whose only source is one wider group gets its drive from that source
     /// (same numbers, fewer bytes per step); false: every step message carries the sender's rates.</summary>
     [JsonIgnore]

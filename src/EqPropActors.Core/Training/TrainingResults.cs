@@ -47,6 +47,8 @@ public sealed record TrainingResults
     public long Messages { get; init; }
     public long Bytes { get; init; }
     public long SuppressedMessages { get; init; }
+
+    public long LostMessages { get; init; }
     public double? MeanStaleness { get; init; }
 
     /// <summary>The results of a run that ended with <paramref name="status"/> after the epochs in <paramref name="history"/>.</summary>
@@ -81,6 +83,7 @@ public sealed record TrainingResults
             Messages = history.Sum(m => m.Messages),
             Bytes = history.Sum(m => m.Bytes),
             SuppressedMessages = history.Sum(m => m.SuppressedMessages),
+            LostMessages = history.Sum(m => m.LostMessages),
             MeanStaleness = history.Average(m => m.MeanStaleness),
         };
     }
