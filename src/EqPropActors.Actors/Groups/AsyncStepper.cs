@@ -44,7 +44,8 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly float[] _lastSent;
     private readonly float[] _change;
-    private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
+    private readonly float[] _unsent;
+    private readonly bool[]? _updates;       // --update-prob: which neurons (of which samples) update at this step        // sigma-delta: |change not sent| summed over the steps since the last send
     private State _state;
     private Tick? _parkedTick;
     private double _progressToNextStep;
@@ -63,6 +64,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _lastSent = new float[group.MaxRows * group.Stride];
         _change = new float[group.MaxRows * group.Stride];
         _unsent = new float[group.MaxRows * group.Stride];
+        _updates = schedule.UpdateProbability < 1 ? new bool[group.MaxRows * group.Stride] : null;
     }
 
     public void Start()
@@ -193,6 +195,8 @@ internal sealed class AsyncStepper : IPhaseStepper
         _progressToNextStep -= 1;
         ChooseInputs();
         _group.Step(_progress.Dt, phase.Beta, measureStep: true);
+        if (_updates is not null)
+            KeepSomeUpdates(_updates);
         _progress.Step++;
         bool converged = LocallyConverged();
         bool rests = converged || _progress.Step >= phase.Steps;
@@ -212,6 +216,15 @@ internal sealed class AsyncStepper : IPhaseStepper
             ComeToRest();
         else
             _host.Self.Tell(tick);
+    }
+
+    /// <summary>Finer asynchrony: each neuron of each sample keeps this step with probability --update-prob.</summary>
+    private void KeepSomeUpdates(bool[] updates)
+    {
+        int length = _group.Rows * _group.Stride;
+        for (int i = 0; i < length; i++)
+            updates[i] = _random.NextDouble() < _schedule.UpdateProbability;
+        _group.KeepStepOf(updates);
     }
 
     /// <summary>Stops stepping until new activity arrives, and says so after everything already sent.</summary>

@@ -40,6 +40,8 @@ public enum SendMode
 /// and the sender does not know. The first message of a phase is never lost: it is the state the phase starts from.</param>
 /// <param name="NoiseStd">Noisy channels: Gaussian noise of this standard deviation is added to every rate a message
 /// carries (per value and target, seeded per group; not clipped).</param>
+/// <param name="UpdateProbability">Finer asynchrony: at each of its steps a group updates each neuron of each sample
+/// with this probability (drawn per neuron and sample, seeded per group); the others keep their state. 1: all.</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
 /// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
 /// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
@@ -50,7 +52,7 @@ public enum SendMode
 /// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
     float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold,
-    double DropProbability = 0, float NoiseStd = 0)
+    double DropProbability = 0, float NoiseStd = 0, double UpdateProbability = 1)
 {
     /// <summary>Whether drives are delegated at all: the async schedule always sends rates (its staleness, thresholds
     /// and delays are about the sender's activity).</summary>
@@ -68,13 +70,15 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
             throw new Core.ConfigurationException($"the lead bound must be at least 1 step, got {MaxLead}");
         if (SendThreshold < 0)
             throw new Core.ConfigurationException($"--send-threshold must be non-negative, got {SendThreshold}");
+        if (UpdateProbability is <= 0 or > 1 || double.IsNaN(UpdateProbability))
+            throw new Core.ConfigurationException($"--update-prob must be in (0, 1], got {UpdateProbability}");
         if (DropProbability is < 0 or >= 1)
             throw new Core.ConfigurationException($"--drop-prob must be in [0, 1), got {DropProbability}");
         if (!(NoiseStd >= 0) || float.IsInfinity(NoiseStd))
             throw new Core.ConfigurationException($"--noise-std must be a non-negative number, got {NoiseStd}");
         if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold
-                || DropProbability > 0 || NoiseStd > 0))
+                || DropProbability > 0 || NoiseStd > 0 || UpdateProbability < 1))
             throw new Core.ConfigurationException(
-                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob and --noise-std need --schedule async");
+                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob, --noise-std and --update-prob need --schedule async");
     }
 }

@@ -132,6 +132,7 @@ public class ModelSettings : NetworkSettings
             SendThreshold = SendThreshold,
             SendMode = ParseChoice(SendMode, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta")),
             DropProbability = DropProbability,
+            UpdateProbability = UpdateProbability,
             NoiseStd = NoiseStd,
             DelegateDrive = !NoDriveDelegation,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),

@@ -51,6 +51,10 @@ public class NetworkSettings : CommandSettings
     [Description("Async, with --send-threshold: threshold (default) sends when a rate moved by more than R since the last send, so smaller changes are never sent; sigma-delta sends when the change not sent, summed over the steps since, exceeds R, and a group that comes to rest sends its final state")]
     public string SendMode { get; init; } = "threshold";
 
+    [CommandOption("--update-prob <P>")]
+    [Description("Async, finer asynchrony: at each of its steps a group updates each neuron (of each sample) with probability P; the others keep their state. Default: 1")]
+    public double UpdateProbability { get; init; } = 1;
+
     [CommandOption("--drop-prob <P>")]
     [Description("Async, lossy channels: each activity message (after a phase's first) is lost with probability P; the receiver keeps its last view. Default: 0")]
     public double DropProbability { get; init; }
@@ -75,7 +79,7 @@ public class NetworkSettings : CommandSettings
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
         DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode(),
-        DropProbability: DropProbability, NoiseStd: NoiseStd);
+        DropProbability: DropProbability, NoiseStd: NoiseStd, UpdateProbability: UpdateProbability);
 
     public Actors.Schedules.SendMode ParseSendMode() =>
         ModelSettings.ParseChoice(SendMode, "--send-mode", ("threshold", Actors.Schedules.SendMode.Threshold), ("sigma-delta", Actors.Schedules.SendMode.SigmaDelta));

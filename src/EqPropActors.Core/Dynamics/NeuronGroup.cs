@@ -220,6 +220,32 @@ public sealed class NeuronGroup
         RefreshRates();
     }
 
+    /// <summary>
+    /// Takes back the last step for every unit whose flag in <paramref name="updated"/> ([rows × stride]) is false,
+    /// and measures the step length again over the units that did move: a step in which only some neurons updated
+    /// (the async schedule's --update-prob).
+    /// </summary>
+    public void KeepStepOf(ReadOnlySpan<bool> updated)
+    {
+        if (IsClamped)
+            return;
+        var previous = _states[1 - _current];
+        var current = _states[_current];
+        for (int r = 0; r < Rows; r++)
+        {
+            float squared = 0;
+            for (int i = r * Stride, end = i + Spec.Size; i < end; i++)
+            {
+                if (!updated[i])
+                    current[i] = previous[i];
+                float moved = current[i] - previous[i];
+                squared += moved * moved;
+            }
+            _stepSquaredNorms[r] = squared;
+        }
+        RefreshRates();
+    }
+
     /// <summary>Keeps the states (and rates) reached at the end of a phase in <paramref name="slot"/>.</summary>
     public void EndPhase(int slot)
     {

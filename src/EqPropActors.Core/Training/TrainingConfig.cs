@@ -136,6 +136,10 @@ public sealed record TrainingConfig
 
     /// <summary>Async lossy and noisy channels: the probability that an activity message is lost, and the standard
     /// deviation of the Gaussian noise on transmitted rates.</summary>
+    /// <summary>Async: the probability that a neuron updates at one of its group's steps (1: every neuron, every step).</summary>
+    [JsonPropertyName("update-prob")]
+    public double UpdateProbability { get; init; } = 1;
+
     [JsonPropertyName("drop-prob")]
     public double DropProbability { get; init; }
 
