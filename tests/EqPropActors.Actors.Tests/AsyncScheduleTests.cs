@@ -69,6 +69,21 @@ public sealed class AsyncScheduleTests
     }
 
     [Fact]
+    public void PhasesThatEndOnStaleViewsAreCountedAsSuch()
+    {
+        // Threshold sending with a threshold far above the tolerance: groups settle on views that lag, which their
+        // own residual cannot see and the residual against fresh neighbour states does. Sync: views are fresh.
+        var stale = RunOnce(new ScheduleSettings(ScheduleKind.Async, SendThreshold: 0.05f), freeSteps: 400, tolerance: 1e-3f);
+        var fresh = RunOnce(new ScheduleSettings(ScheduleKind.Async), freeSteps: 400, tolerance: 1e-3f);
+        var sync = RunOnce(ScheduleSettings.Synchronous);
+        Assert.True(stale.StaleEndedPhases > 0 && stale.MeanFreshResidual > 1e-3,
+            $"threshold sending: {stale.StaleEndedPhases} stale sample-phases, fresh residual {stale.MeanFreshResidual}");
+        Assert.True(fresh.MeanFreshResidual < stale.MeanFreshResidual,
+            $"fresh residual {fresh.MeanFreshResidual} when every step is sent, {stale.MeanFreshResidual} with the threshold");
+        Assert.Null(sync.MeanFreshResidual);
+    }
+
+    [Fact]
     public void PhasesEndOnLocalConvergenceBeforeTheStepBudget()
     {
         var statistics = RunOnce(new ScheduleSettings(ScheduleKind.Async), freeSteps: 2000, tolerance: 1e-3f);

@@ -43,7 +43,7 @@ public sealed class EngineMessageSerializerTests() : TestKit(ClusterNodeConfig.D
         ["PhaseDone"] = _ => new PhaseDone(3, 7, 0, Rates, [0.1f], null, new GroupPhaseStatistics(20, 40, 4000, 3, -2, 40)),
         ["GroupStatus"] = _ => new GroupStatus(2, 7, 0, true, 3, new Dictionary<int, int> { [1] = 2, [3] = -1 }),
         ["ApplyRule"] = _ => new ApplyRule(7, new RuleApplication(LearningRule.Ep, -0.5f, true, 0.9f, 0.25f), true, 3, true),
-        ["RuleApplied"] = _ => new RuleApplied(2, 7),
+        ["RuleApplied"] = _ => new RuleApplied(2, 7, [new FreshSteps(0, [1e-6f, 2e-3f]), new FreshSteps(1, [0f, 5f])]),
         ["GroupFailed"] = _ => new GroupFailed(2, "group L1G0: NaN — ünïcode", true),
         ["LoadParameters"] = _ => new LoadParameters(new GroupSlice(1, Rates, [1f], [2f]), null),
         ["LoadParameters with velocity"] = _ => new LoadParameters(new GroupSlice(1, Rates, [], [2f]), new GroupSlice(1, [3f], [], [4f])),

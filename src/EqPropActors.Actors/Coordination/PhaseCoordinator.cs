@@ -38,6 +38,8 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
     private PhaseConvergence[] _convergence = [];
     private float[] _squaredSteps = [];
     private readonly float[]?[] _stepNormsByGroup;
+    private float[][] _squaredStepsByStage = [];                  // per phase: the rows' squared last steps, summed over groups
+    private readonly List<RuleApplied> _freshReports = [];        // async: the groups' steps against fresh neighbour states
     private float[]? _freeOutputs;
     private ICancelable? _timer;
 
@@ -62,7 +64,12 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         Receive<RunMinibatch>(Start);
         Receive<PhaseDone>(OnPhaseDone);
         Receive<GroupStatus>(OnGroupStatus);
-        Receive<RuleApplied>(applied => Acknowledge(applied.Group, applied.Minibatch)); // async only: sync updates are not waited for
+        Receive<RuleApplied>(applied => // async only: sync updates are not waited for
+        {
+            if (_run is not null && applied.Minibatch == _minibatch)
+                _freshReports.Add(applied);
+            Acknowledge(applied.Group, applied.Minibatch);
+        });
         Receive<GroupFailed>(failed => FailRun(failed.Reason, failed.Diverged));
         Receive<WaitTimedOut>(OnTimeout);
         Receive<LoadAll>(Load);
@@ -114,6 +121,8 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         input.BeginMinibatch(batch.Rows, batch.Inputs);
         _convergence = new PhaseConvergence[run.Plan.Phases.Count];
         _squaredSteps = new float[batch.Rows];
+        _squaredStepsByStage = new float[run.Plan.Phases.Count][];
+        _freshReports.Clear();
         _freeOutputs = null;
         _statistics = EngineStatistics.None;
         foreach (var spec in _network.FreeGroups)
@@ -202,6 +211,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
             foreach (var spec in _network.FreeGroups)
                 System.Numerics.Tensors.TensorPrimitives.Add(_squaredSteps, _stepNormsByGroup[spec.Id], _squaredSteps);
             _convergence[_stage] = PhaseConvergence.FromSquaredSteps(phase.Name, _squaredSteps, run.Dt, run.Tolerance, phase.Steps);
+            _squaredStepsByStage[_stage] = _squaredSteps.ToArray();
             bool updateNext = _stage + 1 == run.Plan.Phases.Count;
             // Sync: the groups run the update they were sent with the plan without being waited for (ApplyRule.Reply).
             if (!updateNext || (run.Plan.Update != UpdateMode.None && !SendsPlanAhead))
@@ -219,8 +229,45 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
         var output = _network.GroupsOf(_network.OutputLayer)[0];
         var (loss, errors) = OutputScoring.Score(_freeOutputs ?? throw new InvalidOperationException("the output group sent no free-phase states"), output.PaddedSize, output.Size,
             run.Batch.Targets, run.Batch.TargetStride, run.Batch.Labels, run.Batch.Rows);
-        var report = new MinibatchReport(run.Batch.Rows, loss, errors, _convergence) { Statistics = _statistics };
+        var report = new MinibatchReport(run.Batch.Rows, loss, errors, _convergence) { Statistics = _statistics.Add(FreshConvergence(run)) };
         Finish(report);
+    }
+
+    /// <summary>
+    /// Async: each phase whose end states the update exchanged, measured again against fresh neighbour states (summed
+    /// over groups in group order, per row). A sample counts as having ended its phase on stale information when its
+    /// own last step said settled (within the tolerance) but the fresh measure does not.
+    /// </summary>
+    private EngineStatistics FreshConvergence(RunMinibatch run)
+    {
+        if (_freshReports.Count == 0 || _freshReports.All(r => r.FreshSteps.Count == 0))
+            return EngineStatistics.None;
+        double residualSum = 0;
+        long phases = 0, stale = 0;
+        for (int stage = 0; stage < run.Plan.Phases.Count; stage++)
+        {
+            int slot = run.Plan.Phases[stage].Slot;
+            var fresh = new float[run.Batch.Rows];
+            bool measured = false;
+            foreach (var report in _freshReports.OrderBy(r => r.Group))
+                foreach (var steps in report.FreshSteps.Where(f => f.Slot == slot))
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(fresh, steps.SquaredSteps.AsSpan(0, fresh.Length), fresh);
+                    measured = true;
+                }
+            if (!measured)
+                continue;
+            var local = _squaredStepsByStage[stage];
+            for (int r = 0; r < fresh.Length; r++)
+            {
+                double freshResidual = Math.Sqrt(fresh[r]) / run.Dt;
+                residualSum += freshResidual;
+                if (Math.Sqrt(local[r]) / run.Dt <= run.Tolerance && !(freshResidual <= run.Tolerance))
+                    stale++;
+            }
+            phases += fresh.Length;
+        }
+        return EngineStatistics.None with { FreshResidualSum = residualSum, FreshResidualCount = phases, StaleEndedPhases = stale };
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ internal sealed class LocalUpdate
 {
     private readonly NeuronGroup group;
     private readonly GroupNeighbours neighbours;
-    private readonly List<int> _sharedSlots = []; // phases of this minibatch whose end rates the rule reads
+    private readonly List<(int Slot, float Dt, float Beta)> _sharedSlots = []; // phases of this minibatch whose end rates the rule reads
     private int _phaseEndsReceived;               // of this minibatch, from all sources
     private ApplyRule? _pending;                  // waits for the sources' end-of-phase rates
 
@@ -26,14 +26,17 @@ internal sealed class LocalUpdate
 
     public bool IsPending => _pending is not null;
 
+    /// <summary>The coordinator waits for this update's reply (async).</summary>
+    public bool PendingReply => _pending?.Reply == true;
+
     public void BeginMinibatch()
     {
         _sharedSlots.Clear();
         (_phaseEndsReceived, _pending) = (0, null);
     }
 
-    /// <summary>The rule will read the rates at the end of the phase in <paramref name="slot"/>.</summary>
-    public void ShareEndRatesOf(int slot) => _sharedSlots.Add(slot);
+    /// <summary>The rule will read the rates at the end of the phase in <paramref name="slot"/> (run with this dt and β).</summary>
+    public void ShareEndRatesOf(int slot, float dt, float beta) => _sharedSlots.Add((slot, dt, beta));
 
     /// <summary>A source's end-of-phase rates (of any phase of this minibatch: the source may be ahead).</summary>
     public void Receive(PhaseEndActivity end)
@@ -55,7 +58,7 @@ internal sealed class LocalUpdate
     /// (<see cref="TryApply"/>) once the sources' have come.</summary>
     public void Begin(ApplyRule apply, int phaseIndex, IActorRef self)
     {
-        foreach (int slot in _sharedSlots)
+        foreach (var (slot, _, _) in _sharedSlots)
         {
             var rates = group.PhaseRatesOf(slot);
             foreach (var target in neighbours.Targets)
@@ -64,12 +67,23 @@ internal sealed class LocalUpdate
         _pending = apply;
     }
 
-    /// <summary>Runs the rule if it waits and every source's rates are here; returns the update it applied, or null.</summary>
-    public ApplyRule? TryApply()
+    /// <summary>
+    /// Runs the rule if it waits and every source's rates are here; returns the update it applied, or null. With
+    /// <paramref name="freshSteps"/> (async) it first measures each shared phase's end state against the sources'
+    /// end states, before the rule changes the weights.
+    /// </summary>
+    public ApplyRule? TryApply(List<FreshSteps>? freshSteps)
     {
         if (_pending is not { } apply || _phaseEndsReceived < _sharedSlots.Count * neighbours.Sources.Length)
             return null;
         _pending = null;
+        foreach (var (slot, dt, beta) in _sharedSlots)
+            if (freshSteps is not null)
+            {
+                var squared = new float[group.Rows];
+                group.MeasureStepAgainstPhaseRates(slot, dt, beta, squared);
+                freshSteps.Add(new FreshSteps(slot, squared));
+            }
         group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);
         return apply;
     }

@@ -172,7 +172,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_progress.Minibatch}");
         _progress.BeginPhase(start);
         if (start.ShareEndRates)
-            _update.ShareEndRatesOf(start.Phase.Slot);
+            _update.ShareEndRatesOf(start.Phase.Slot, start.Dt, start.Phase.Beta);
         if (start.Phase.StartFromFreeFixedPoint)
             _group.SetStates(_group.PhaseStatesOf(PhaseSlot.Free));
         Become(_relaxing);
@@ -238,12 +238,15 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
 
     private void TryFinishUpdate()
     {
-        if (_update.TryApply() is not { } applied)
+        // Async (the coordinator waits for the reply): how settled the phases really were. Under the sync barrier the
+        // views are always fresh, and the measurement would only repeat the phase's own residual.
+        var fresh = _update.IsPending && _update.PendingReply ? new List<FreshSteps>() : null;
+        if (_update.TryApply(fresh) is not { } applied)
             return;
         if (!applied.IntoEstimate)
             _drives.ParametersChanged(Self);
         if (applied.Reply)
-            _coordinator.Tell(new RuleApplied(Spec.Id, applied.Minibatch));
+            _coordinator.Tell(new RuleApplied(Spec.Id, applied.Minibatch, fresh ?? []));
         Become(_idle);
         Stash.UnstashAll();
     }

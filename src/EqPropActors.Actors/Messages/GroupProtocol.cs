@@ -100,7 +100,15 @@ public sealed record PhaseDone(int Group, long Minibatch, int PhaseIndex, float[
 /// update overlaps the coordinator's round trip and the next minibatch's input on its way.
 public sealed record ApplyRule(long Minibatch, RuleApplication Rule, bool IntoEstimate, int Phases, bool Reply) : IEngineMessage;
 
-public sealed record RuleApplied(int Group, long Minibatch) : IEngineMessage;
+/// <summary>
+/// Group → coordinator (async): the update is done. <paramref name="FreshSteps"/>: for each phase whose end rates the
+/// update exchanged, the squared step (per row) the group would take from its end state with its sources' end
+/// states: the residual against fresh neighbour states (see <see cref="Core.Dynamics.NeuronGroup.MeasureStepAgainstPhaseRates"/>).
+/// </summary>
+public sealed record RuleApplied(int Group, long Minibatch, IReadOnlyList<FreshSteps> FreshSteps) : IEngineMessage;
+
+/// <summary>Per-row squared steps of one phase (its slot), measured against fresh neighbour states.</summary>
+public sealed record FreshSteps(int Slot, float[] SquaredSteps);
 
 /// <summary>Group → coordinator: the group cannot go on; the reason names what it was doing.</summary>
 public sealed record GroupFailed(int Group, string Reason, bool Diverged) : IEngineMessage;

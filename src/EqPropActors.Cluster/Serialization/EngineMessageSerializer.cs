@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 8;
+    public const int ProtocolVersion = 9;
 
     public const int SerializerId = 4711;
 
@@ -127,7 +127,11 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Int((int)m.Rule.Rule); w.Float(m.Rule.SignedBeta); w.Bool(m.Rule.Centered); w.Float(m.Rule.Momentum); w.Float(m.Rule.LearningRateScale); w.Int(m.Phases); w.Bool(m.Reply);
                 break;
             case RuleApplied m:
-                w.Int(m.Group); w.Long(m.Minibatch);
+                w.Int(m.Group); w.Long(m.Minibatch); w.Int(m.FreshSteps.Count);
+                foreach (var fresh in m.FreshSteps)
+                {
+                    w.Int(fresh.Slot); w.Floats(fresh.SquaredSteps);
+                }
                 break;
             case GroupFailed m:
                 w.Int(m.Group); w.String(m.Reason); w.Bool(m.Diverged);
@@ -230,7 +234,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 new GroupPhaseStatistics(r.Int(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long())),
             "stat" => ReadStatus(r),
             "rule" => ReadApplyRule(r),
-            "rapp" => new RuleApplied(r.Int(), r.Long()),
+            "rapp" => ReadRuleApplied(r),
             "gfail" => new GroupFailed(r.Int(), r.String(), r.Bool()),
             "load" => new LoadParameters(ReadSlice(r), ReadNullableSlice(r)),
             "exp" => new ExportParameters(r.Enum<ParameterKind>()),
@@ -292,6 +296,13 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         for (int i = 0; i < count; i++)
             seen[r.Int()] = r.Int();
         return new GroupStatus(group, minibatch, phase, resting, restCount, seen);
+    }
+
+    private static RuleApplied ReadRuleApplied(WireReader r)
+    {
+        var (group, minibatch) = (r.Int(), r.Long());
+        var fresh = Enumerable.Range(0, CheckedCount(r.Int(), r, "rapp")).Select(_ => new FreshSteps(r.Int(), r.Floats())).ToArray();
+        return new RuleApplied(group, minibatch, fresh);
     }
 
     private static ApplyRule ReadApplyRule(WireReader r)

@@ -33,6 +33,9 @@ internal static class EpochTotalsArrays
             NpyArray.Scalar(Prefix + "staleness_count", s.StalenessCount),
             NpyArray.Scalar(Prefix + "phase_seconds", s.PhaseSeconds),
             NpyArray.Scalar(Prefix + "lost_messages", s.Lost),
+            NpyArray.Scalar(Prefix + "fresh_residual_sum", s.FreshResidualSum),
+            NpyArray.Scalar(Prefix + "fresh_residual_count", s.FreshResidualCount),
+            NpyArray.Scalar(Prefix + "stale_ended_phases", s.StaleEndedPhases),
             NpyArray.Scalar(Prefix + "seconds", totals.Seconds),
         ];
     }
@@ -56,7 +59,11 @@ internal static class EpochTotalsArrays
             NudgedSteps = archive.Contains(Prefix + "nudged_steps") ? Double("nudged_steps") : 0,
             Statistics = new EngineStatistics(Long("messages"), Long("bytes"), Long("suppressed_messages"), Long("group_steps"),
                 Long("group_phases"), Long("staleness_sum"), Long("staleness_count"), Double("phase_seconds"),
-                archive.Contains(Prefix + "lost_messages") ? Long("lost_messages") : 0), // absent before --drop-prob: none lost
+                // Absent from checkpoints of earlier builds: nothing was lost or measured against fresh states.
+                archive.Contains(Prefix + "lost_messages") ? Long("lost_messages") : 0,
+                archive.Contains(Prefix + "fresh_residual_sum") ? Double("fresh_residual_sum") : 0,
+                archive.Contains(Prefix + "fresh_residual_count") ? Long("fresh_residual_count") : 0,
+                archive.Contains(Prefix + "stale_ended_phases") ? Long("stale_ended_phases") : 0),
             Seconds = Double("seconds"),
         };
     }

@@ -15,6 +15,7 @@ public sealed class NeuronGroup
     private readonly float[] _drive;
     private readonly float[] _constantDrive;
     private readonly float[] _stepSquaredNorms;
+    private float[]? _measuredStates; // where MeasureStepAgainstPhaseRates puts the step it does not take
     private readonly float[] _postsynapticFactor;
     private readonly float[] _rateDisplacement;
     private readonly ProductScheduler _products;
@@ -244,6 +245,33 @@ public sealed class NeuronGroup
             _stepSquaredNorms[r] = squared;
         }
         RefreshRates();
+    }
+
+    /// <summary>
+    /// The squared length of the step this group would take from its end state of the phase in <paramref name="slot"/>
+    /// with its sources' end rates of that phase (<see cref="IncomingBlock.SourcePhaseRates"/>, as the update receives
+    /// them), per row: the residual of the assembled end state against fresh neighbour states, where the phase itself
+    /// ended on whatever views the group held. Changes no state.
+    /// </summary>
+    public void MeasureStepAgainstPhaseRates(int slot, float dt, float beta, Span<float> squaredNorms)
+    {
+        if (IsClamped)
+            return;
+        bool started = false;
+        foreach (var block in Incoming)
+        {
+            if (block.Source.Layer == 0)
+                continue;
+            int sourceStride = block.Source.PaddedSize;
+            _products.MultiplyAdd(block.SourcePhaseRates, slot * Rows * sourceStride, sourceStride, block.Weights, Stride,
+                started ? _drive : _constantDrive, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
+            started = true;
+        }
+        if (!started)
+            _constantDrive.AsSpan(0, Rows * Stride).CopyTo(_drive);
+        _measuredStates ??= new float[MaxRows * Stride];
+        var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
+        GroupKernel.Integrate(step, _drive, PhaseStatesOf(slot), PhaseRatesOf(slot), _measuredStates, Targets, squaredNorms[..Rows]);
     }
 
     /// <summary>Keeps the states (and rates) reached at the end of a phase in <paramref name="slot"/>.</summary>

@@ -41,6 +41,12 @@ public sealed record EpochMetrics
     /// <summary>Activity messages lost on lossy channels (--drop-prob).</summary>
     public long LostMessages { get; init; }
 
+    /// <summary>Async: mean residual of the phases' end states against fresh neighbour states (null when not measured).</summary>
+    public double? FreshResidual { get; init; }
+
+    /// <summary>Async: sample-phases that ended settled by the group's own views but not by fresh neighbour states.</summary>
+    public long StaleEndedPhases { get; init; }
+
     /// <summary>Mean steps a group took per phase, and mean age (in the receiver's steps) of the activity it integrated.</summary>
     public double MeanStepsPerGroupPhase { get; init; }
     public double MeanStaleness { get; init; }

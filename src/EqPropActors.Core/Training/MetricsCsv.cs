@@ -13,7 +13,7 @@ public static class MetricsCsv
         text.Append("epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss");
         for (int i = 0; i < pairsWithFeedback; i++)
             text.Append(CultureInfo.InvariantCulture, $",angle_pair{i + 2}_deg");
-        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second,free_steps,nudged_steps,lost_messages");
+        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second,free_steps,nudged_steps,lost_messages,fresh_residual,stale_ended_phases");
         foreach (var row in rows)
         {
             // Without a validation split its cells stay empty (a missing value to pandas and NumPy's genfromtxt).
@@ -21,7 +21,7 @@ public static class MetricsCsv
             foreach (double angle in row.WeightAnglesDegrees)
                 text.Append(CultureInfo.InvariantCulture, $",{angle:R}");
             text.AppendLine(CultureInfo.InvariantCulture,
-                $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Messages},{row.Bytes},{row.SuppressedMessages},{row.MeanStepsPerGroupPhase:R},{row.MeanStaleness:R},{row.PhaseSeconds:R},{row.Seconds:R},{row.SamplesPerSecond:R},{row.MeanFreeSteps:R},{row.MeanNudgedSteps:R},{row.LostMessages}");
+                $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Messages},{row.Bytes},{row.SuppressedMessages},{row.MeanStepsPerGroupPhase:R},{row.MeanStaleness:R},{row.PhaseSeconds:R},{row.Seconds:R},{row.SamplesPerSecond:R},{row.MeanFreeSteps:R},{row.MeanNudgedSteps:R},{row.LostMessages},{row.FreshResidual:R},{row.StaleEndedPhases}");
         }
         return text.ToString();
     }
@@ -39,7 +39,7 @@ public static class MetricsCsv
             throw new FormatException($"{path}: the header does not start with epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss (written by an older eqprop?)");
         // Files written before --T1 auto end at samples_per_second (their phases took T1 and T2 steps, unrecorded),
         // and those written before --drop-prob at nudged_steps (nothing was lost).
-        int expected = Leading + angles + header[^1] switch { "lost_messages" => 15, "nudged_steps" => 14, _ => 12 };
+        int expected = Leading + angles + header[^1] switch { "stale_ended_phases" => 17, "lost_messages" => 15, "nudged_steps" => 14, _ => 12 };
         var rows = new List<EpochMetrics>();
         for (int i = 1; i < lines.Length; i++)
         {
@@ -75,6 +75,8 @@ public static class MetricsCsv
                 MeanFreeSteps = cells.Length > after + 12 ? D(after + 12) : 0,
                 MeanNudgedSteps = cells.Length > after + 13 ? D(after + 13) : 0,
                 LostMessages = cells.Length > after + 14 ? long.Parse(cells[after + 14], CultureInfo.InvariantCulture) : 0,
+                FreshResidual = cells.Length > after + 15 ? Optional(after + 15) : null,
+                StaleEndedPhases = cells.Length > after + 16 ? long.Parse(cells[after + 16], CultureInfo.InvariantCulture) : 0,
             });
         }
         return rows;

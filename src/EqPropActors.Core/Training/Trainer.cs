@@ -151,6 +151,8 @@ public sealed class Trainer
             Bytes = trained.Statistics.Bytes,
             SuppressedMessages = trained.Statistics.Suppressed,
             LostMessages = trained.Statistics.Lost,
+            FreshResidual = trained.Statistics.MeanFreshResidual,
+            StaleEndedPhases = trained.Statistics.StaleEndedPhases,
             MeanStepsPerGroupPhase = trained.Statistics.MeanStepsPerGroupPhase,
             MeanStaleness = trained.Statistics.MeanStaleness,
             PhaseSeconds = trained.Statistics.PhaseSeconds,

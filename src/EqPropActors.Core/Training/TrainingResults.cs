@@ -49,6 +49,8 @@ public sealed record TrainingResults
     public long SuppressedMessages { get; init; }
 
     public long LostMessages { get; init; }
+
+    public long StaleEndedPhases { get; init; }
     public double? MeanStaleness { get; init; }
 
     /// <summary>The results of a run that ended with <paramref name="status"/> after the epochs in <paramref name="history"/>.</summary>
@@ -84,6 +86,7 @@ public sealed record TrainingResults
             Bytes = history.Sum(m => m.Bytes),
             SuppressedMessages = history.Sum(m => m.SuppressedMessages),
             LostMessages = history.Sum(m => m.LostMessages),
+            StaleEndedPhases = history.Sum(m => m.StaleEndedPhases),
             MeanStaleness = history.Average(m => m.MeanStaleness),
         };
     }

@@ -11,6 +11,44 @@ namespace EqPropActors.Core.Tests.Engines;
 public sealed class PartialStepTests
 {
     [Fact]
+    public void TheStepAgainstPhaseEndRatesIsTheStepTheGroupWouldTake()
+    {
+        // The fresh residual of an async phase: measured from the stored end state with the sources' end rates, it
+        // must be exactly the step a real Step from there with those rates takes (the same kernel, bit for bit).
+        var network = new NetworkSpec([12, 40, 7]);
+        var hidden = network.GroupsOf(1)[0];
+        var output = network.GroupsOf(2)[0];
+        const int rows = 3;
+        var group = new NeuronGroup(network, output, rows, [0.1f, 0.1f]);
+        var rng = new Random(5);
+        for (int i = 0; i < hidden.Size; i++)
+            for (int j = 0; j < output.Size; j++)
+                group.Incoming[0].Weights[i * output.PaddedSize + j] = (float)(rng.NextDouble() - 0.5);
+        var targets = new float[rows * output.PaddedSize];
+        targets[1] = 1f;
+        group.BeginMinibatch(rows, targets);
+        group.SetStates(Enumerable.Range(0, rows * output.PaddedSize).Select(i => i % output.PaddedSize < output.Size ? (float)rng.NextDouble() : 0f).ToArray());
+        group.PrepareConstantDrive();
+        group.EndPhase(PhaseSlot.Positive);
+        var rates = new float[rows * hidden.PaddedSize];
+        for (int i = 0; i < rates.Length; i++)
+            rates[i] = i % hidden.PaddedSize < hidden.Size ? (float)rng.NextDouble() : 0f;
+        var phaseRates = new float[PhaseSlot.Count * rows * hidden.PaddedSize];
+        rates.CopyTo(phaseRates, PhaseSlot.Positive * rates.Length);
+        group.Incoming[0].SourcePhaseRates = phaseRates;
+
+        var measured = new float[rows];
+        group.MeasureStepAgainstPhaseRates(PhaseSlot.Positive, 0.5f, 0.3f, measured);
+        var statesBefore = group.States.AsSpan(0, rows * output.PaddedSize).ToArray();
+        group.Incoming[0].SourceRates = rates;
+        group.Step(0.5f, 0.3f, measureStep: true);
+
+        Assert.Equal(group.StepSquaredNorms.ToArray(), measured);
+        Assert.All(measured, m => Assert.True(m > 0));
+        Assert.NotEqual(statesBefore, group.States.AsSpan(0, rows * output.PaddedSize).ToArray()); // the real step moved; the measurement did not
+    }
+
+    [Fact]
     public void UnitsNotUpdatedKeepTheirStateAndTheStepLengthCountsTheOthers()
     {
         var network = new NetworkSpec([12, 40, 7]);
