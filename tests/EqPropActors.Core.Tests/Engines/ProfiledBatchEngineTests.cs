@@ -31,7 +31,8 @@ public sealed class ProfiledBatchEngineTests
 
         var shares = recorder.Shares();
         Assert.Equal(1.0, shares.Products + shares.ElementWise + shares.Residuals + shares.Bookkeeping, precision: 9);
-        Assert.True(shares.Products > 0.2, $"products take most of a step: {shares}");
+        // Every kind of work was timed (how the shares split depends on the load of the machine: not asserted).
+        Assert.True(shares.Products > 0, $"{shares}");
         Assert.True(shares.ElementWise > 0, $"{shares}");
         Assert.True(shares.Residuals > 0, $"{shares}");
         Assert.True(shares.Bookkeeping >= 0, $"{shares}");
