@@ -6,7 +6,7 @@ using EqPropActors.Core.Network;
 namespace EqPropActors.Core.Tests.Engines;
 
 /// <summary>A profiled batch engine says where its time went and computes exactly what an unprofiled one does.</summary>
-public sealed class ProfiledBatchEngineTests
+public sealed class ProfiledBatchEngineTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData(1, false)]
@@ -31,6 +31,7 @@ public sealed class ProfiledBatchEngineTests
 
         var shares = recorder.Shares();
         Assert.Equal(1.0, shares.Products + shares.ElementWise + shares.Residuals + shares.Bookkeeping, precision: 9);
+        output.WriteLine(shares.ToString());
         // Every kind of work was timed (how the shares split depends on the load of the machine: not asserted).
         Assert.True(shares.Products > 0, $"{shares}");
         Assert.True(shares.ElementWise > 0, $"{shares}");
