@@ -67,6 +67,16 @@ public sealed class PyTorchPeerTests(ITestOutputHelper output) : IDisposable
         Assert.True(largestDifference < 1e-5, $"largest difference between our weights and the peer's: {largestDifference:G3}");
     }
 
+    [Fact]
+    public void WithoutAnInterpreterThatImportsTorchTheMessageSaysWhatWasTriedAndWhatToInstall()
+    {
+        string missing = _directory.File("no-such-python");
+        Assert.Null(PyTorchPeer.Find([missing], out string whyNot));
+        Assert.Contains(missing, whyNot);
+        Assert.Contains("apt-get install -y python3-torch libopenblas0-pthread", whyNot);
+        Assert.Contains("$EQPROP_PYTHON", whyNot);
+    }
+
     private static float[] Unpadded(float[] padded, int stride, int columns)
     {
         var values = new float[Rows * columns];

@@ -26,10 +26,13 @@ public sealed class PyTorchPeer
     /// The first of $EQPROP_PYTHON, python3 and /usr/bin/python3 that imports torch; null with the reason (what was
     /// tried, what to install) when none does.
     /// </summary>
-    public static PyTorchPeer? Find(out string whyNot)
+    public static PyTorchPeer? Find(out string whyNot) => Find(Candidates(), out whyNot);
+
+    /// <summary>The first of <paramref name="candidates"/> (interpreter names or paths) that imports torch.</summary>
+    internal static PyTorchPeer? Find(IEnumerable<string> candidates, out string whyNot)
     {
         var tried = new List<string>();
-        foreach (string python in Candidates())
+        foreach (string python in candidates)
         {
             var (exitCode, output, error) = RunProcess(python, ["-c", "import torch; print(torch.__version__)"], ImportTimeout);
             if (exitCode == 0)
