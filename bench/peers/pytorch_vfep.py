@@ -8,8 +8,8 @@ nudged phase of T2 steps from the free fixed point with beta (y - s) on the outp
 dW = lr rho(s_pre^0)^T (s_post^beta - s_post^0) / (beta B), db = lr sum(s^beta - s^0) / (beta B). float32 throughout.
 
 Its best settings: torch.inference_mode, every tensor allocated once, products written in place (addmm out=), the
-input's drive computed once per minibatch (the input and the weights do not change before the update), as many
-threads as the run asks for (BLAS and intra-op), set before torch is imported.
+Euler step as one lerp (s + dt (u - s)) and a clamp, the input's drive computed once per minibatch (the input and the weights do not change before the update),
+as many threads as the run asks for (BLAS and intra-op), set before torch is imported.
 
 Modes (each prints one JSON object on stdout):
   bench  --layers 784,500,10 --T1 20 --T2 4 --batch 20 --threads 1 --seconds 3   samples per second
@@ -87,17 +87,22 @@ class VfepNetwork:
         for _ in range(steps):
             for l in range(1, self.top + 1):
                 drive = self.drive[l]
+                # u = b + rho(s_below) Wff + rho(s_above) Wfb; the first layer starts from the input's drive.
                 if l == 1:
-                    drive.copy_(self.input_drive)
+                    if l < self.top:
+                        torch.addmm(self.input_drive, self.states[l + 1], self.feedback[l], out=drive)
+                    else:
+                        drive.copy_(self.input_drive)
                 else:
                     torch.addmm(self.bias[l], self.states[l - 1], self.forward[l], out=drive)
-                if l < self.top:
-                    drive.addmm_(self.states[l + 1], self.feedback[l])
-                drive.sub_(self.states[l])  # mu = u - s
+                    if l < self.top:
+                        drive.addmm_(self.states[l + 1], self.feedback[l])
                 if l == self.top and beta != 0.0:
+                    # The nudge beta (y - s) joins the drive: s + dt (u + beta (y - s) - s) is then one lerp.
                     torch.sub(y, self.states[l], out=self.pull)
                     drive.add_(self.pull, alpha=beta)
-                torch.add(self.states[l], drive, alpha=dt, out=self.next_states[l]).clamp_(0.0, 1.0)
+                # s + dt (u - s) in one pass (lerp), then the projection onto [0, 1].
+                torch.lerp(self.states[l], drive, dt, out=self.next_states[l]).clamp_(0.0, 1.0)
             self.states, self.next_states = self.next_states, self.states
 
     def update(self, x, beta):
