@@ -8,8 +8,9 @@ nudged phase of T2 steps from the free fixed point with beta (y - s) on the outp
 dW = lr rho(s_pre^0)^T (s_post^beta - s_post^0) / (beta B), db = lr sum(s^beta - s^0) / (beta B). float32 throughout.
 
 Its best settings: torch.inference_mode, every tensor allocated once, products written in place (addmm out=), the
-Euler step as one lerp (s + dt (u - s)) and a clamp, the input's drive computed once per minibatch (the input and the weights do not change before the update),
-as many threads as the run asks for (BLAS and intra-op), set before torch is imported.
+Euler step as one lerp (s + dt (u - s)) and a clamp, the input's drive computed once per minibatch (the input and
+the weights do not change before the update), as many threads as the run asks for (BLAS and intra-op), set before
+torch is imported.
 
 Modes (each prints one JSON object on stdout):
   bench  --layers 784,500,10 --T1 20 --T2 4 --batch 20 --threads 1 --seconds 3   samples per second
