@@ -19,17 +19,20 @@ public sealed record CpuDescription(string Model, int Cores, IReadOnlyList<strin
         $"{Model}, {Cores} cores, {(InstructionSets.Count == 0 ? "no avx512f/avx2/fma/neon" : string.Join(' ', InstructionSets))}";
 
     /// <summary>The first "model name" of /proc/cpuinfo (Linux); null elsewhere or when it cannot be read.</summary>
-    internal static string? ModelName(string? cpuInfo = null)
+    private static string? ModelName()
     {
+        string cpuInfo;
         try
         {
-            cpuInfo ??= OperatingSystem.IsLinux() && File.Exists(CpuInfoPath) ? File.ReadAllText(CpuInfoPath) : null;
+            if (!OperatingSystem.IsLinux() || !File.Exists(CpuInfoPath))
+                return null;
+            cpuInfo = File.ReadAllText(CpuInfoPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null; // the architecture is still a usable name
         }
-        return (cpuInfo ?? "").Split('\n')
+        return cpuInfo.Split('\n')
             .Select(line => line.Split(':', 2))
             .Where(parts => parts.Length == 2 && parts[0].Trim() == "model name")
             .Select(parts => parts[1].Trim())
