@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
+using EqPropActors.Cli.Bench;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Network;
@@ -27,7 +28,7 @@ public sealed class BenchClusterTests
             cluster.Node.System.EventStream.Subscribe(listener, typeof(Warning));
             cluster.Node.System.EventStream.Subscribe(listener, typeof(Error));
             // A short measurement, as the benchmark makes: groups on both workers, activity between them.
-            BenchCommand.Measure(new NetworkSpec([20, 8, 4], groupsPerHiddenLayer: 2), 4, 2, rows: 5, LearningRule.Vf, seconds: 0.2,
+            BenchMeasurement.Measure(new NetworkSpec([20, 8, 4], groupsPerHiddenLayer: 2), 4, 2, rows: 5, LearningRule.Vf, seconds: 0.2,
                 (network, rows) => cluster.Engine(network, rows, [0.1f, 0.05f]));
         }
         finally

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines.Profiling;
 using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 
@@ -14,9 +16,13 @@ public sealed class BatchEngine : IEngine
     private readonly float[] _sampleSquaredSteps;
 
     private readonly TwoCoreProductScheduler? _twoCores;
+    private readonly TimeBreakdownRecorder? _profile;
 
     /// <param name="threads">1, or 2 to split the large products over two cores (results are identical).</param>
-    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, int threads = 1)
+    /// <param name="profile">When set, every minibatch records where its time goes there (see <see cref="TimeBreakdown"/>).
+    /// The timestamps cost a little, so throughput is measured without it, in a separate pass.</param>
+    public BatchEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, int threads = 1,
+        TimeBreakdownRecorder? profile = null)
     {
         if (threads is < 1 or > 2)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "the batch engine uses 1 or 2 threads");
@@ -25,7 +31,11 @@ public sealed class BatchEngine : IEngine
         Network = network;
         MaxRows = maxRows;
         _twoCores = threads == 2 ? new TwoCoreProductScheduler() : null;
-        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates, _twoCores)).ToArray();
+        _profile = profile;
+        ProductScheduler products = _twoCores ?? ProductScheduler.SingleThreaded;
+        if (profile is not null)
+            products = new TimedProductScheduler(products, profile);
+        _groups = network.Groups.Select(g => new NeuronGroup(network, g, maxRows, learningRates, products)).ToArray();
         _sampleSquaredSteps = new float[maxRows];
         foreach (var group in _groups)
             foreach (var block in group.Incoming)
@@ -78,6 +88,16 @@ public sealed class BatchEngine : IEngine
 
     public MinibatchReport Run(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
     {
+        if (_profile is null)
+            return RunMinibatch(batch, plan, dt, tolerance);
+        long start = Stopwatch.GetTimestamp();
+        var report = RunMinibatch(batch, plan, dt, tolerance);
+        _profile.AddTotal(start);
+        return report;
+    }
+
+    private MinibatchReport RunMinibatch(Minibatch batch, MinibatchPlan plan, float dt, float tolerance)
+    {
         int rows = batch.Rows;
         foreach (var group in _groups)
         {
@@ -125,15 +145,28 @@ public sealed class BatchEngine : IEngine
             bool last = steps == phase.Steps - 1;
             foreach (var group in _groups)
                 WireCurrentRates(group);
+            _profile?.BeginStep();
             foreach (var group in _groups)
                 group.Step(dt, phase.Beta, measureStep: last || phase.UntilSettled);
+            _profile?.EndStep();
             steps++;
-            if (phase.UntilSettled && !last && Settled(rows, dt, tolerance))
-                break;
+            if (phase.UntilSettled && !last)
+            {
+                long checkStart = Stopwatch.GetTimestamp();
+                bool settled = Settled(rows, dt, tolerance);
+                _profile?.AddResidual(checkStart);
+                if (settled)
+                    break;
+            }
         }
         foreach (var group in _groups)
             group.EndPhase(phase.Slot);
-        return steps == 0 ? new PhaseConvergence(phase.Name, 0, 0, 0, 0) : Convergence(phase.Name, rows, dt, tolerance, steps);
+        if (steps == 0)
+            return new PhaseConvergence(phase.Name, 0, 0, 0, 0);
+        long convergenceStart = Stopwatch.GetTimestamp();
+        var convergence = Convergence(phase.Name, rows, dt, tolerance, steps);
+        _profile?.AddResidual(convergenceStart);
+        return convergence;
     }
 
     /// <summary>Whether the step just taken moved every sample by at most the tolerance: the residual exactly as

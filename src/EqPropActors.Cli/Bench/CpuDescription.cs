@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace EqPropActors.Cli.Bench;
+
+/// <summary>
+/// The CPU a measurement ran on: its model name and the vector instruction sets this process may use (as the runtime
+/// sees them, so <c>DOTNET_EnableAVX512F=0</c> shows as no avx512f), which decide which kernels run.
+/// </summary>
+public sealed record CpuDescription(string Model, int Cores, IReadOnlyList<string> InstructionSets)
+{
+    private const string CpuInfoPath = "/proc/cpuinfo";
+
+    public static CpuDescription Current() => new(ModelName() ?? RuntimeInformation.ProcessArchitecture.ToString(),
+        Environment.ProcessorCount, InstructionSetsInUse().ToArray());
+
+    public override string ToString() =>
+        $"{Model}, {Cores} cores, {(InstructionSets.Count == 0 ? "no avx512f/avx2/fma/neon" : string.Join(' ', InstructionSets))}";
+
+    /// <summary>The first "model name" of /proc/cpuinfo (Linux); null elsewhere or when it cannot be read.</summary>
+    private static string? ModelName()
+    {
+        string cpuInfo;
+        try
+        {
+            if (!OperatingSystem.IsLinux() || !File.Exists(CpuInfoPath))
+                return null;
+            cpuInfo = File.ReadAllText(CpuInfoPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the architecture is still a usable name
+        }
+        return cpuInfo.Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && parts[0].Trim() == "model name")
+            .Select(parts => parts[1].Trim())
+            .FirstOrDefault();
+    }
+
+    private static IEnumerable<string> InstructionSetsInUse()
+    {
+        if (Avx512F.IsSupported)
+            yield return "avx512f";
+        if (Avx2.IsSupported)
+            yield return "avx2";
+        if (Fma.IsSupported)
+            yield return "fma";
+        if (AdvSimd.IsSupported)
+            yield return "neon";
+    }
+}
