@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using EqPropActors.Core;
 using EqPropActors.Core.Engines;
+using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
 using Spectre.Console.Cli;
@@ -88,8 +89,11 @@ public class ModelSettings : NetworkSettings
     public float? MaxWeight { get; init; }
 
     [CommandOption("--threads <N>")]
-    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: 2 on a multi-core machine")]
+    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: chosen at start-up by timing this network's products on 1 and 2 threads (2 only if at least 10 % faster)")]
     public int? Threads { get; init; }
+
+    /// <summary>How the thread count was chosen when --threads was not given (set by <see cref="ToConfig"/>; null otherwise).</summary>
+    public ProductThreads.Choice? ThreadChoice { get; private set; }
 
     /// <summary>Turns the options into a fully resolved configuration (defaults per depth filled in).</summary>
     public TrainingConfig ToConfig()
@@ -124,7 +128,7 @@ public class ModelSettings : NetworkSettings
             Epochs = Epochs ?? 1,
             PersistentParticles = Persistent,
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
-            Threads = Threads ?? Math.Min(2, Environment.ProcessorCount),
+            Threads = Threads ?? 1, // measured below when not given: the choice needs the resolved shapes
             ActorSchedule = ParseChoice(ActorSchedule, "--schedule", ("sync", "sync"), ("async", "async")),
             DelaySteps = DelaySteps,
             Jitter = Jitter,
@@ -135,7 +139,19 @@ public class ModelSettings : NetworkSettings
             ClusterConfig = ClusterConfig,
         };
         config.Validate();
+        if (Threads is null && config.Engine == "batch")
+        {
+            ThreadChoice = ProductThreads.Choose(config.CreateNetwork(), config.BatchSize, StepsPerMinibatch(config));
+            config = config with { Threads = ThreadChoice.Threads };
+        }
         return config;
+    }
+
+    /// <summary>Relaxation steps of a minibatch for weighing its products; a settling phase counts as a nominal 20 steps.</summary>
+    private static int StepsPerMinibatch(TrainingConfig config)
+    {
+        static int Steps(PhaseLength phase) => phase.UntilSettled ? 20 : phase.Steps;
+        return Steps(config.FreeSteps) + (config.ThirdPhase ? 2 : 1) * Steps(config.NudgedSteps);
     }
 
     internal static PhaseLength ParsePhaseLength(string text, string option) =>
