@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using EqPropActors.Core;
 using EqPropActors.Core.Engines;
-using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
 using Spectre.Console.Cli;
@@ -89,7 +88,7 @@ public class ModelSettings : NetworkSettings
     public float? MaxWeight { get; init; }
 
     [CommandOption("--threads <N>")]
-    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: chosen at start-up by timing this network's products on 1 and 2 threads (2 only if at least 10 % faster)")]
+    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: chosen at start-up by timing minibatches of this network on 1 and 2 threads (2 only if at least 10 % faster)")]
     public int? Threads { get; init; }
 
     /// <summary>How the thread count was chosen when --threads was not given (set by <see cref="ToConfig"/>; null otherwise).</summary>
@@ -141,17 +140,18 @@ public class ModelSettings : NetworkSettings
         config.Validate();
         if (Threads is null && config.Engine == "batch")
         {
-            ThreadChoice = ProductThreads.Choose(config.CreateNetwork(), config.BatchSize, StepsPerMinibatch(config));
+            ThreadChoice = ProductThreads.Choose(config.CreateNetwork(), config.BatchSize, MeasurementPlan(config));
             config = config with { Threads = ThreadChoice.Threads };
         }
         return config;
     }
 
-    /// <summary>Relaxation steps of a minibatch for weighing its products; a settling phase counts as a nominal 20 steps.</summary>
-    private static int StepsPerMinibatch(TrainingConfig config)
+    /// <summary>The run's minibatch plan for timing threads; a settling phase counts as a nominal 20 steps.</summary>
+    private static MinibatchPlan MeasurementPlan(TrainingConfig config)
     {
-        static int Steps(PhaseLength phase) => phase.UntilSettled ? 20 : phase.Steps;
-        return Steps(config.FreeSteps) + (config.ThirdPhase ? 2 : 1) * Steps(config.NudgedSteps);
+        static PhaseLength Fixed(PhaseLength phase) => phase.UntilSettled ? 20 : phase;
+        return MinibatchPlan.Training(Fixed(config.FreeSteps), Fixed(config.NudgedSteps),
+            new Core.Dynamics.RuleApplication(config.Rule, config.Beta, config.ThirdPhase, config.Momentum));
     }
 
     internal static PhaseLength ParsePhaseLength(string text, string option) =>

@@ -75,7 +75,7 @@ public sealed class TrainCommand : Command<TrainSettings>
     /// "batch (kernel avx512, 2 threads)": what the speed of the run depends on. The cluster's workers choose their
     /// kernels themselves, so only the engines that compute in this process name one.
     /// </summary>
-    private static string DescribeEngine(TrainingConfig config, ProductThreads.Choice? threadChoice) => config.Engine switch
+    private static string DescribeEngine(TrainingConfig config, Core.Engines.ProductThreads.Choice? threadChoice) => config.Engine switch
     {
         "batch" => $"batch (kernel {KernelSelection.Name(DenseKernels.ActivePath)}, " +
                    (threadChoice?.Describe() ?? (config.Threads == 1 ? "1 thread" : $"{config.Threads} threads")) + ")",
