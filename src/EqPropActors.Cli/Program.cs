@@ -85,6 +85,8 @@ public static class Program
         });
         try
         {
+            // A kernel path asked for by EQPROP_KERNEL that cannot run is refused before anything starts (exit code 2).
+            _ = Core.Kernels.DenseKernels.ActivePath;
             return app.Run(ConfigArguments.Expand(args), cancellation);
         }
         catch (CommandRuntimeException e) when (e.Message.StartsWith("Failed to convert", StringComparison.Ordinal))

@@ -5,18 +5,21 @@ using System.Runtime.Intrinsics.X86;
 namespace EqPropActors.Cli.Bench;
 
 /// <summary>
-/// The CPU a measurement ran on: its model name and the vector instruction sets this process may use (as the runtime
-/// sees them, so <c>DOTNET_EnableAVX512F=0</c> shows as no avx512f), which decide which kernels run.
+/// The CPU a measurement ran on: its model name, the vector instruction sets this process may use (as the runtime
+/// sees them, so <c>DOTNET_EnableAVX512=0</c> shows as no avx512f), and the kernel path they (or EQPROP_KERNEL) chose.
 /// </summary>
 public sealed record CpuDescription(string Model, int Cores, IReadOnlyList<string> InstructionSets)
 {
+    /// <summary>The kernel path the products and the Euler step run on (avx512, avx2, vector128 or scalar).</summary>
+    public string Kernel { get; } = Core.Kernels.KernelSelection.Name(Core.Kernels.DenseKernels.ActivePath);
+
     private const string CpuInfoPath = "/proc/cpuinfo";
 
     public static CpuDescription Current() => new(ModelName() ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Environment.ProcessorCount, InstructionSetsInUse().ToArray());
 
     public override string ToString() =>
-        $"{Model}, {Cores} cores, {(InstructionSets.Count == 0 ? "no avx512f/avx2/fma/neon" : string.Join(' ', InstructionSets))}";
+        $"{Model}, {Cores} cores, {(InstructionSets.Count == 0 ? "no avx512f/avx2/fma/neon" : string.Join(' ', InstructionSets))}, kernel {Kernel}";
 
     /// <summary>The first "model name" of /proc/cpuinfo (Linux); null elsewhere or when it cannot be read.</summary>
     private static string? ModelName()

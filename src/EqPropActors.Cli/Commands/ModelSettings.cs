@@ -88,8 +88,11 @@ public class ModelSettings : NetworkSettings
     public float? MaxWeight { get; init; }
 
     [CommandOption("--threads <N>")]
-    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: 2 on a multi-core machine")]
+    [Description("1 or 2 cores for the batch engine's large products; the results are bit-identical. Default: chosen at start-up by timing minibatches of this network on 1 and 2 threads (2 only if at least 10 % faster)")]
     public int? Threads { get; init; }
+
+    /// <summary>How the thread count was chosen when --threads was not given (set by <see cref="ToConfig"/>; null otherwise).</summary>
+    public ProductThreads.Choice? ThreadChoice { get; private set; }
 
     /// <summary>Turns the options into a fully resolved configuration (defaults per depth filled in).</summary>
     public TrainingConfig ToConfig()
@@ -124,7 +127,7 @@ public class ModelSettings : NetworkSettings
             Epochs = Epochs ?? 1,
             PersistentParticles = Persistent,
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
-            Threads = Threads ?? Math.Min(2, Environment.ProcessorCount),
+            Threads = Threads ?? 1, // measured below when not given: the choice needs the resolved shapes
             ActorSchedule = ParseChoice(ActorSchedule, "--schedule", ("sync", "sync"), ("async", "async")),
             DelaySteps = DelaySteps,
             Jitter = Jitter,
@@ -139,7 +142,20 @@ public class ModelSettings : NetworkSettings
             ClusterConfig = ClusterConfig,
         };
         config.Validate();
+        if (Threads is null && config.Engine == "batch")
+        {
+            ThreadChoice = ProductThreads.Choose(config.CreateNetwork(), config.BatchSize, MeasurementPlan(config));
+            config = config with { Threads = ThreadChoice.Threads };
+        }
         return config;
+    }
+
+    /// <summary>The run's minibatch plan for timing threads; a settling phase counts as a nominal 20 steps.</summary>
+    private static MinibatchPlan MeasurementPlan(TrainingConfig config)
+    {
+        static PhaseLength Fixed(PhaseLength phase) => phase.UntilSettled ? 20 : phase;
+        return MinibatchPlan.Training(Fixed(config.FreeSteps), Fixed(config.NudgedSteps),
+            new Core.Dynamics.RuleApplication(config.Rule, config.Beta, config.ThirdPhase, config.Momentum));
     }
 
     internal static PhaseLength ParsePhaseLength(string text, string option) =>

@@ -1,6 +1,7 @@
 using EqPropActors.Actors.Coordination;
 using EqPropActors.Cli.Reporting;
 using EqPropActors.Core.Data;
+using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
 using Spectre.Console;
@@ -59,7 +60,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         var run = settings.Resume is { } folder ? RunDirectory.Open(folder)
             : settings.Out is { } output2 ? RunDirectory.Create(output2, settings.Overwrite) : null;
         var observer = new RunObserver(run, config, history, settings.Resume is null ? null : start);
-        var outcome = Train(config, data, engine, observer, run, start, history, cancellation);
+        var outcome = Train(config, DescribeEngine(config, settings.Resume is null ? settings.ThreadChoice : null), data, engine, observer, run,
+            start, history, cancellation);
         var results = TrainingResults.From(history, config.Epochs, outcome.Status, outcome.Reason);
         run?.WriteResults(results);
         if (outcome.Status != RunStatus.Failed && history.Count > 0)
@@ -69,7 +71,19 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     private sealed record Outcome(string Status, string? Reason, int ExitCode);
 
-    private static Outcome Train(TrainingConfig config, DataSplit data, Core.Engines.IEngine engine, RunObserver observer, RunDirectory? run,
+    /// <summary>
+    /// "batch (kernel avx512, 2 threads)": what the speed of the run depends on. The cluster's workers choose their
+    /// kernels themselves, so only the engines that compute in this process name one.
+    /// </summary>
+    private static string DescribeEngine(TrainingConfig config, Core.Engines.ProductThreads.Choice? threadChoice) => config.Engine switch
+    {
+        "batch" => $"batch (kernel {KernelSelection.Name(DenseKernels.ActivePath)}, " +
+                   (threadChoice?.Describe() ?? (config.Threads == 1 ? "1 thread" : $"{config.Threads} threads")) + ")",
+        "actors" => $"actors (kernel {KernelSelection.Name(DenseKernels.ActivePath)})",
+        _ => config.Engine,
+    };
+
+    private static Outcome Train(TrainingConfig config, string engineDescription, DataSplit data, Core.Engines.IEngine engine, RunObserver observer, RunDirectory? run,
         TrainingState start, List<EpochMetrics> history, CancellationToken cancellation)
     {
         try
@@ -78,7 +92,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             run?.WriteConfig(config);
             string validation = data.Validation is { } held ? $" / {held.Count} validation" : "";
             AnsiConsole.MarkupLineInterpolated(
-                $"[bold]{config.Rule.ToString().ToLowerInvariant()} rule[/] on {config.Dataset} ({data.Train.Count} train{validation} / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {config.Engine}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
+                $"[bold]{config.Rule.ToString().ToLowerInvariant()} rule[/] on {config.Dataset} ({data.Train.Count} train{validation} / {data.Test.Count} test), {string.Join('-', config.Layers)}, engine {engineDescription}, T1={config.FreeSteps} T2={config.NudgedSteps} β={config.Beta} dt={config.Dt}, seed {config.Seed}");
             if (start.CompletedEpochs >= config.Epochs && start.MinibatchesDone == 0)
                 AnsiConsole.MarkupLineInterpolated($"The run has completed all its {config.Epochs} epochs; nothing to train (give --epochs to train more).");
             ProgressDisplay.Run(config.Epochs - start.CompletedEpochs, config.Epochs, display =>

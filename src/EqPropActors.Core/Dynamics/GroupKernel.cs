@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
 
@@ -18,28 +17,8 @@ public static class GroupKernel
     /// activity or as a postsynaptic factor (the logistic is not zero at s = 0).
     /// For the hard sigmoid the states are already in [0, 1] after projection, so ρ(s) = s and callers may alias.
     /// </summary>
-    public static void ComputeRates(Activation activation, ReadOnlySpan<float> states, Span<float> rates, int rows, int stride, int size)
-    {
-        if (activation == Activation.HardSigmoid)
-        {
-            states[..(rows * stride)].CopyTo(rates);
-            return;
-        }
-        var half = Vector512.Create(0.5f);
-        var minusFour = Vector512.Create(-4f);
-        var one = Vector512<float>.One;
-        for (int r = 0; r < rows; r++)
-        {
-            int row = r * stride;
-            for (int j = 0; j < stride; j += Padding.Lanes)
-            {
-                var s = Vector512.LoadUnsafe(ref Unsafe.AsRef(in states[row + j]));
-                var rate = one / (one + Vector512.Exp(minusFour * (s - half)));
-                rate.StoreUnsafe(ref rates[row + j]);
-            }
-            rates.Slice(row + size, stride - size).Clear();
-        }
-    }
+    public static void ComputeRates(Activation activation, ReadOnlySpan<float> states, Span<float> rates, int rows, int stride, int size) =>
+        ComputeRates(DenseKernels.ActivePath, activation, states, rates, rows, stride, size);
 
     /// <summary>
     /// One projected Euler step s' = clip(s + dt μ, 0, 1) with μ = u − s (VF form) or ρ'(s)u − s (ρ' form), plus
@@ -48,60 +27,109 @@ public static class GroupKernel
     /// Min/Max propagate NaN, so a NaN drive shows up in the step norms instead of being clipped away.
     /// </summary>
     public static void Integrate(in IntegrationStep step, ReadOnlySpan<float> drive, ReadOnlySpan<float> states, ReadOnlySpan<float> rates,
-        Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms)
+        Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms) =>
+        Integrate(DenseKernels.ActivePath, step, drive, states, rates, nextStates, targets, stepSquaredNorms);
+
+    /// <summary><see cref="ComputeRates(Activation, ReadOnlySpan{float}, Span{float}, int, int, int)"/> at the vector width of a kernel path.</summary>
+    internal static void ComputeRates(KernelPath path, Activation activation, ReadOnlySpan<float> states, Span<float> rates, int rows, int stride, int size)
     {
-        if (step.Form == DynamicsForm.Vf)
+        if (activation == Activation.HardSigmoid)
         {
-            // The default form needs neither ρ nor ρ': the specialised step, at this CPU's native vector width.
-            VfEulerStep.Run(step, drive, states, nextStates, targets, stepSquaredNorms);
+            states[..(rows * stride)].CopyTo(rates);
             return;
         }
-        IntegrateGeneral(step, drive, states, rates, nextStates, targets, stepSquaredNorms);
+        switch (path)
+        {
+            case KernelPath.Avx512: ComputeLogisticRates<Zmm16>(states, rates, rows, stride, size); break;
+            case KernelPath.Avx2: ComputeLogisticRates<YmmPair16>(states, rates, rows, stride, size); break;
+            default: ComputeLogisticRates<XmmQuad16>(states, rates, rows, stride, size); break;
+        }
     }
 
-    /// <summary>The step of <see cref="Integrate"/> for every form, in 512-bit vectors (the VF form's reference definition).</summary>
-    internal static void IntegrateGeneral(in IntegrationStep step, ReadOnlySpan<float> drive, ReadOnlySpan<float> states, ReadOnlySpan<float> rates,
-        Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms)
+    /// <summary>
+    /// <see cref="Integrate(in IntegrationStep, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+    /// at the vector width of a kernel path. The scalar path uses 128-bit vectors too: every x64 and ARM64 CPU has
+    /// them, and this step is a small part of the time.
+    /// </summary>
+    internal static void Integrate(KernelPath path, in IntegrationStep step, ReadOnlySpan<float> drive, ReadOnlySpan<float> states,
+        ReadOnlySpan<float> rates, Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms)
     {
-        var dt = Vector512.Create(step.Dt);
-        var beta = Vector512.Create(step.Beta);
-        var zero = Vector512<float>.Zero;
-        var one = Vector512<float>.One;
-        var four = Vector512.Create(4f);
+        switch (path)
+        {
+            case KernelPath.Avx512: Integrate<Zmm16>(step, drive, states, rates, nextStates, targets, stepSquaredNorms); break;
+            case KernelPath.Avx2: Integrate<YmmPair16>(step, drive, states, rates, nextStates, targets, stepSquaredNorms); break;
+            default: Integrate<XmmQuad16>(step, drive, states, rates, nextStates, targets, stepSquaredNorms); break;
+        }
+    }
+
+    private static void ComputeLogisticRates<T>(ReadOnlySpan<float> states, Span<float> rates, int rows, int stride, int size)
+        where T : struct, ISixteenFloats<T>
+    {
+        var half = T.Create(0.5f);
+        var minusFour = T.Create(-4f);
+        var one = T.Create(1f);
+        for (int r = 0; r < rows; r++)
+        {
+            int row = r * stride;
+            for (int j = 0; j < stride; j += Padding.Lanes)
+            {
+                var s = T.Load(ref Unsafe.AsRef(in states[row + j]));
+                var rate = T.Divide(one, T.Add(one, T.Exp(T.Multiply(minusFour, T.Subtract(s, half)))));
+                T.Store(rate, ref rates[row + j]);
+            }
+            rates.Slice(row + size, stride - size).Clear();
+        }
+    }
+
+    private static void Integrate<T>(in IntegrationStep step, ReadOnlySpan<float> drive, ReadOnlySpan<float> states, ReadOnlySpan<float> rates,
+        Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms)
+        where T : struct, ISixteenFloats<T>
+    {
+        var dt = T.Create(step.Dt);
+        var beta = T.Create(step.Beta);
+        var zero = T.Create(0f);
+        var one = T.Create(1f);
+        var four = T.Create(4f);
         bool nudged = step.Beta != 0f;
         bool rhoPrime = step.Form == DynamicsForm.RhoPrime;
         bool hardSigmoid = step.Activation == Activation.HardSigmoid;
+        // Only the steps whose norms are asked for (the last of a fixed phase) accumulate them: the accumulation is a
+        // chain of dependent FMAs that would otherwise bound the whole loop by its latency.
+        bool measure = !stepSquaredNorms.IsEmpty;
         for (int r = 0; r < step.Rows; r++)
         {
             int row = r * step.Stride;
             var squared = zero;
             for (int j = 0; j < step.Stride; j += Padding.Lanes)
             {
-                var s = Vector512.LoadUnsafe(ref Unsafe.AsRef(in states[row + j]));
-                var u = Vector512.LoadUnsafe(ref Unsafe.AsRef(in drive[row + j]));
+                var s = T.Load(ref Unsafe.AsRef(in states[row + j]));
+                var u = T.Load(ref Unsafe.AsRef(in drive[row + j]));
                 if (rhoPrime)
                 {
                     // ρ'(s): 1 on [0, 1] for the hard sigmoid, 4ρ(1 − ρ) for the logistic.
                     var derivative = hardSigmoid
-                        ? Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(s, zero) & Vector512.LessThanOrEqual(s, one), one, zero)
-                        : LogisticDerivative(Vector512.LoadUnsafe(ref Unsafe.AsRef(in rates[row + j])), four, one);
-                    u *= derivative;
+                        ? T.UnitIntervalIndicator(s)
+                        : LogisticDerivative(T.Load(ref Unsafe.AsRef(in rates[row + j])), four, one);
+                    u = T.Multiply(u, derivative);
                 }
-                var mu = u - s;
+                var mu = T.Subtract(u, s);
                 if (nudged)
-                    mu = Vector512.FusedMultiplyAdd(beta, Vector512.LoadUnsafe(ref Unsafe.AsRef(in targets[row + j])) - s, mu);
-                var next = Vector512.Min(Vector512.Max(Vector512.FusedMultiplyAdd(dt, mu, s), zero), one);
-                next.StoreUnsafe(ref nextStates[row + j]);
-                var moved = next - s;
-                squared = Vector512.FusedMultiplyAdd(moved, moved, squared);
+                    mu = T.FusedMultiplyAdd(beta, T.Subtract(T.Load(ref Unsafe.AsRef(in targets[row + j])), s), mu);
+                var next = T.Min(T.Max(T.FusedMultiplyAdd(dt, mu, s), zero), one);
+                T.Store(next, ref nextStates[row + j]);
+                if (measure)
+                {
+                    var moved = T.Subtract(next, s);
+                    squared = T.FusedMultiplyAdd(moved, moved, squared);
+                }
             }
-            if (!stepSquaredNorms.IsEmpty)
-                stepSquaredNorms[r] = Vector512.Sum(squared);
+            if (measure)
+                stepSquaredNorms[r] = T.Sum(squared);
         }
     }
 
-    private static Vector512<float> LogisticDerivative(Vector512<float> rate, Vector512<float> four, Vector512<float> one) =>
-        four * rate * (one - rate);
+    private static T LogisticDerivative<T>(T rate, T four, T one) where T : struct, ISixteenFloats<T> =>
+        T.Multiply(T.Multiply(four, rate), T.Subtract(one, rate));
 
     /// <summary>difference[r, j] = minuend[r, j] − subtrahend[r, j] (the VF rule's postsynaptic displacement).</summary>
     public static void Subtract(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, Span<float> difference, int length) =>

@@ -3,8 +3,11 @@ namespace EqPropActors.Core.Kernels;
 /// <summary>
 /// Splits large products by output columns between the calling thread and one helper thread. On the 784-500-10
 /// baseline this also halves the part of W_1 each core streams, so that each half stays in its core's L2 cache.
-/// The helper spins briefly between products (a product arrives every few hundred microseconds, and waking a
-/// blocked thread costs tens of microseconds), then blocks so it does not burn a core while nothing runs.
+/// The helper spins briefly after a product (the next one often follows within microseconds), then blocks so it does
+/// not burn a core while nothing runs. A blocked helper takes tens of microseconds to wake, and on a busy machine its
+/// core may be taken: so the caller, once done with its own half, takes over the helper's half if the helper has not
+/// started it. A product therefore never waits for a thread that is not running, and never costs more than on one core
+/// (plus the publication). Whoever computes a column computes all of it, so the bits do not depend on who did.
 /// </summary>
 public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
 {
@@ -12,11 +15,16 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
     public const long SplitThreshold = 1_000_000;
 
     private const int ChunkAlignment = 4 * Padding.Lanes;
-    private const int SpinIterationsBeforeBlocking = 20_000;
+
+    /// <summary>How long the helper spins for the next product before it blocks.</summary>
+    private static readonly long SpinTicksBeforeBlocking = System.Diagnostics.Stopwatch.Frequency / 20_000; // 50 µs
+
+    // Who owns the helper's half of the product in flight.
+    private const int Done = 0, Published = 1, ClaimedByHelper = 2, TakenByCaller = 3;
 
     private readonly Thread _helper;
     private readonly SemaphoreSlim _wake = new(0);
-    private int _generation, _sleeping, _pending;
+    private int _generation, _sleeping, _helperHalf;
     private volatile bool _stopping;
     private Exception? _helperFailure;
 
@@ -81,14 +89,22 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
 
     private void RunSplit()
     {
-        Volatile.Write(ref _pending, 1);
+        Volatile.Write(ref _helperHalf, Published);
         Interlocked.Increment(ref _generation);
         if (Interlocked.Exchange(ref _sleeping, 0) == 1)
             _wake.Release();
         Compute(0, _split);
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0)
-            spin.SpinOnce(sleep1Threshold: -1);
+        if (Interlocked.CompareExchange(ref _helperHalf, TakenByCaller, Published) == Published)
+        {
+            Compute(_split, _n);
+            Volatile.Write(ref _helperHalf, Done);
+        }
+        else
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _helperHalf) != Done)
+                spin.SpinOnce(sleep1Threshold: -1);
+        }
         if (Interlocked.Exchange(ref _helperFailure, null) is { } failure)
             throw new InvalidOperationException("the product helper thread failed", failure); // reported once, not on every later product
     }
@@ -109,10 +125,10 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
         int seen = 0;
         while (true)
         {
-            int spins = 0;
+            long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicksBeforeBlocking;
             while (Volatile.Read(ref _generation) == seen)
             {
-                if (++spins < SpinIterationsBeforeBlocking)
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < spinUntil)
                 {
                     Thread.SpinWait(20);
                     continue;
@@ -128,6 +144,10 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
             seen = Volatile.Read(ref _generation);
             if (_stopping)
                 return;
+            // The caller may have taken this half over already (and even published the next product: then this claims
+            // that one, whose operands are in place, since a product is published only after they are written).
+            if (Interlocked.CompareExchange(ref _helperHalf, ClaimedByHelper, Published) != Published)
+                continue;
             try
             {
                 Compute(_split, _n);
@@ -136,7 +156,7 @@ public sealed class TwoCoreProductScheduler : ProductScheduler, IDisposable
             {
                 _helperFailure = e;
             }
-            Volatile.Write(ref _pending, 0);
+            Volatile.Write(ref _helperHalf, Done);
         }
     }
 }

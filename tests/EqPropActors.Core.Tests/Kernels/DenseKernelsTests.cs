@@ -5,8 +5,8 @@ namespace EqPropActors.Core.Tests.Kernels;
 
 /// <summary>
 /// Checks the dense kernels against double-precision references (accuracy) and against scalar
-/// float fma chains written straight from the determinism contract (bit-exactness). Running this
-/// suite with DOTNET_EnableAVX512=0 exercises the Vector256 fallback against the same expectations.
+/// float fma chains written straight from the determinism contract (bit-exactness), on the path this
+/// process chose; <see cref="KernelPathTests"/> runs every supported path in turn.
 /// </summary>
 public class DenseKernelsTests
 {
