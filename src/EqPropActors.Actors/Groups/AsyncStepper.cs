@@ -132,10 +132,11 @@ internal sealed class AsyncStepper : IPhaseStepper
         _seenRestCount[source] = -1; // the source is active again
         int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
         var history = _history[source];
-        int keep = _schedule.DelaySteps + _schedule.Jitter + 1;
+        // A source runs at most MaxLead + delay + jitter steps ahead of this group (the lead bound) and its messages
+        // arrive up to delay + jitter steps after they were sent, so older entries can never be chosen again.
+        int keep = _schedule.MaxLead + 2 * (_schedule.DelaySteps + _schedule.Jitter) + 2;
         if (history.Length >= keep)
         {
-            // Entries older than the longest possible delay can never be chosen again.
             foreach (var old in history[..^(keep - 1)])
                 old.Rates.Release();
             history = history[^(keep - 1)..];
@@ -199,7 +200,9 @@ internal sealed class AsyncStepper : IPhaseStepper
             KeepSomeUpdates(_updates);
         _progress.Step++;
         bool converged = LocallyConverged();
-        bool rests = converged || _progress.Step >= phase.Steps;
+        // Activity still on its way (sent, not yet arrived under the delay) will move the group: it rests only after.
+        bool awaitsDelivery = converged && AwaitsDelayedActivity();
+        bool rests = (converged && !awaitsDelivery) || _progress.Step >= phase.Steps;
         if (rests && _schedule.SendMode == SendMode.SigmaDelta)
         {
             // Sigma-delta: the neighbours' view of a resting group is its state, so nothing stays unsent.
@@ -211,6 +214,12 @@ internal sealed class AsyncStepper : IPhaseStepper
             // A step that moved the group less than the tolerance is not sent: its neighbours would only be woken to
             // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
             SendIfChanged();
+        }
+        else if (awaitsDelivery && !rests)
+        {
+            // Settled but still stepping: a payload-free marker shows the neighbours that its clock goes on, so that
+            // none of them waits for it under the lead bound while it waits for their delayed activity.
+            _sender.Unchanged(_progress.Step, _host.Self);
         }
         if (rests)
             ComeToRest();
@@ -247,6 +256,23 @@ internal sealed class AsyncStepper : IPhaseStepper
         return false;
     }
 
+    /// <summary>
+    /// A message sent at its sender's step k arrives at time k + delay, and this group, at its own step t, integrates
+    /// the newest message that has arrived by t. Steps are the same time dt in every group, so this group's clock is
+    /// the time: a message in flight arrives whether or not its sender still steps, and a sender that runs ahead is
+    /// not seen ahead of time.
+    /// </summary>
+    private int Clock => _progress.Step;
+
+    /// <summary>True when some source's newest activity has not arrived yet under its delay.</summary>
+    private bool AwaitsDelayedActivity()
+    {
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+            if (_history[i] is [.., var newest] && newest.Step + newest.Delay > Clock)
+                return true;
+        return false;
+    }
+
     /// <summary>Wires each source's newest activity that has arrived under its delay (the oldest held if none has).</summary>
     private void ChooseInputs()
     {
@@ -255,7 +281,7 @@ internal sealed class AsyncStepper : IPhaseStepper
             var history = _history[i];
             var chosen = history[0];
             foreach (var entry in history)
-                if (entry.Step + entry.Delay <= _latestStep[i])
+                if (entry.Step + entry.Delay <= Clock)
                     chosen = entry;
             _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
             _progress.StalenessSum += _progress.Step - chosen.Step;
