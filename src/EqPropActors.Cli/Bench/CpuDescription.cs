@@ -13,34 +13,11 @@ public sealed record CpuDescription(string Model, int Cores, IReadOnlyList<strin
     /// <summary>The kernel path the products and the Euler step run on (avx512, avx2, vector128 or scalar).</summary>
     public string Kernel { get; } = Core.Kernels.KernelSelection.Name(Core.Kernels.DenseKernels.ActivePath);
 
-    private const string CpuInfoPath = "/proc/cpuinfo";
-
-    public static CpuDescription Current() => new(ModelName() ?? RuntimeInformation.ProcessArchitecture.ToString(),
+    public static CpuDescription Current() => new(CpuInfoFile.First(CpuInfoFile.Read(), "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Environment.ProcessorCount, InstructionSetsInUse().ToArray());
 
     public override string ToString() =>
         $"{Model}, {Cores} cores, {(InstructionSets.Count == 0 ? "no avx512f/avx2/fma/neon" : string.Join(' ', InstructionSets))}, kernel {Kernel}";
-
-    /// <summary>The first "model name" of /proc/cpuinfo (Linux); null elsewhere or when it cannot be read.</summary>
-    private static string? ModelName()
-    {
-        string cpuInfo;
-        try
-        {
-            if (!OperatingSystem.IsLinux() || !File.Exists(CpuInfoPath))
-                return null;
-            cpuInfo = File.ReadAllText(CpuInfoPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null; // the architecture is still a usable name
-        }
-        return cpuInfo.Split('\n')
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2 && parts[0].Trim() == "model name")
-            .Select(parts => parts[1].Trim())
-            .FirstOrDefault();
-    }
 
     private static IEnumerable<string> InstructionSetsInUse()
     {

@@ -6,40 +6,14 @@ namespace EqPropActors.Cli.Studies.Report;
 /// <summary>The one-line machine description a measurement carries: CPU model, cores, vector instruction sets, OS, .NET.</summary>
 public static class MachineDescription
 {
-    private const string CpuInfoPath = "/proc/cpuinfo";
-
-    public static string Current()
-    {
-        string? cpuInfo = null;
-        try
-        {
-            if (OperatingSystem.IsLinux() && File.Exists(CpuInfoPath))
-                cpuInfo = File.ReadAllText(CpuInfoPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The runtime's own view below is still a usable description.
-        }
-        return Describe(cpuInfo, Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
-    }
+    public static string Current() =>
+        Describe(CpuInfoFile.Read(), Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
 
     /// <summary>From /proc/cpuinfo when there is one, otherwise from what the runtime reports about this process.</summary>
     internal static string Describe(string? cpuInfo, int cores, string operatingSystem, string framework)
     {
-        string? model = null;
-        string[]? flags = null;
-        foreach (var line in (cpuInfo ?? "").Split('\n'))
-        {
-            int colon = line.IndexOf(':');
-            if (colon < 0)
-                continue;
-            string key = line[..colon].Trim(), value = line[(colon + 1)..].Trim();
-            if (model is null && key == "model name")
-                model = value;
-            else if (flags is null && key == "flags")
-                flags = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        }
-        model ??= RuntimeInformation.ProcessArchitecture.ToString();
+        string model = CpuInfoFile.First(cpuInfo, "model name") ?? RuntimeInformation.ProcessArchitecture.ToString();
+        string[]? flags = CpuInfoFile.First(cpuInfo, "flags")?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var instructionSets = flags is not null
             ? new[] { ("avx512f", "AVX-512F"), ("avx2", "AVX2"), ("fma", "FMA") }.Where(f => flags.Contains(f.Item1)).Select(f => f.Item2)
             : RuntimeInstructionSets();
