@@ -51,9 +51,11 @@ public sealed class NodeLossTests
         Assert.Equal(1, engine.Recoveries);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AWorkerStoppedWithCtrlCLeavesGracefullyAndItsGroupsAreReplaced()
     {
+        Skip.If(InheritedSignals.InterruptIgnored,
+            "this test process ignores SIGINT (started in the background by a shell without job control), and so would its workers");
         var (expected, _) = Run.TrainOnBatchEngine();
         using var cluster = LoopbackCluster.Start(workers: 2, coordinatorExtra: "eqprop.cluster.snapshot-every = 4");
         var notices = new List<string>();
@@ -64,8 +66,7 @@ public sealed class NodeLossTests
             if (b == 1)
             {
                 Assert.True(ProcessSignals.Send(leaving, ProcessSignals.Interrupt), "Ctrl+C could not be sent");
-                // A leave takes a few gossip rounds: seconds on an idle machine, more on a loaded CI machine.
-                Assert.True(leaving.WaitForExit(45_000), "the worker did not leave within 45 s");
+                Assert.True(leaving.WaitForExit(20_000), "the worker did not leave within 20 s");
             }
         });
 
