@@ -40,6 +40,38 @@ public sealed class StudyCommandTests : IDisposable
     private string WriteSpec(string text, string name = "tiny.toml") => _directory.Write(name, System.Text.Encoding.UTF8.GetBytes(text));
 
     [Fact]
+    public void AnAsyncStudy_TabulatesLostMessagesStalePhasesAndFreshResiduals()
+    {
+        string spec = WriteSpec("""
+            title = "async channels"
+            seeds = 1
+            [base]
+            dataset = "synthetic"
+            layers = "784,16,10"
+            train-samples = 200
+            engine = "actors"
+            schedule = "async"
+            [[condition]]
+            name = "threshold"
+            send-threshold = 0.05
+            [[condition]]
+            name = "lossy"
+            drop-prob = 0.2
+            """, "async.toml");
+        string output = _directory.File("async-study");
+        CliRunner.RunOk("study", spec, "--out", output);
+
+        var (header, rows) = ReadCsv(Path.Combine(output, "runs.csv"));
+        double Cell(string[] row, string column) => RunFolder.Number(row[Array.IndexOf(header, column)]);
+        var threshold = rows.Single(r => r[0] == "threshold");
+        var lossy = rows.Single(r => r[0] == "lossy");
+        Assert.True(Cell(threshold, "stale_ended_phases") > 0, "a threshold far above the tolerance leaves phases settled on stale views");
+        Assert.Equal(0, Cell(threshold, "lost_messages"));
+        Assert.True(Cell(lossy, "lost_messages") > 0, "a lossy channel loses messages");
+        Assert.All(rows, row => Assert.True(Cell(row, "fresh_residual") > 0, "async runs measure the residual against fresh states"));
+    }
+
+    [Fact]
     public void AStudy_TrainsEveryConditionWithEverySeed_AndTabulatesThem()
     {
         string spec = WriteSpec(Spec), output = _directory.File("study");

@@ -20,9 +20,15 @@ public static class RunsTable
 
     private static readonly string[] GradcheckEstimators = ["one_sided", "centered", "trained", "theory"];
 
-    /// <summary>What a run cost: messages and bytes between groups, their staleness, training seconds, and the mean
-    /// steps per free and nudged phase (from metrics.csv; they differ from T1 and T2 only with --T1/--T2 auto).</summary>
-    private static readonly string[] TrafficMetrics = ["messages", "bytes", "staleness", "seconds", "free_steps", "nudged_steps"];
+    /// <summary>What a run cost: messages and bytes between groups, their staleness, training seconds, messages lost on
+    /// lossy channels and sample-phases that ended on stale views (async), then the means over the epochs of
+    /// metrics.csv's <see cref="EpochMeans"/>.</summary>
+    private static readonly string[] TrafficMetrics =
+        ["messages", "bytes", "staleness", "seconds", "lost_messages", "stale_ended_phases", "free_steps", "nudged_steps", "fresh_residual"];
+
+    /// <summary>From metrics.csv: the steps per free and nudged phase (they differ from T1 and T2 only with --T1/--T2
+    /// auto), and the residual against fresh neighbour states (async only; empty otherwise).</summary>
+    private static readonly string[] EpochMeans = ["free_steps", "nudged_steps", "fresh_residual"];
 
     public static void Write(StudyFolder study)
     {
@@ -83,13 +89,14 @@ public static class RunsTable
         }
 
         if (results is null)
-            cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length - 2)); // the steps come from metrics.csv, below
+            cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length - EpochMeans.Length)); // those come from metrics.csv, below
         else
         {
             var root = results.RootElement;
-            cells.AddRange([Number(root, "messages"), Number(root, "bytes"), Number(root, "mean_staleness"), Number(root, "train_seconds")]);
+            cells.AddRange([Number(root, "messages"), Number(root, "bytes"), Number(root, "mean_staleness"), Number(root, "train_seconds"),
+                Number(root, "lost_messages"), Number(root, "stale_ended_phases")]);
         }
-        cells.AddRange(MeanStepsPerPhase(run));
+        cells.AddRange(MeansOverEpochs(run));
         cells.Add(run.RelativeDirectory.Replace('\\', '/'));
         return cells;
     }
@@ -105,12 +112,12 @@ public static class RunsTable
             _ => value.GetRawText(),
         };
 
-    /// <summary>The mean over the run's epochs of metrics.csv's free_steps and nudged_steps (empty when not recorded).</summary>
-    private static string[] MeanStepsPerPhase(StudyRun run)
+    /// <summary>The mean over the run's epochs of each of metrics.csv's <see cref="EpochMeans"/> (empty when not recorded).</summary>
+    private static string[] MeansOverEpochs(StudyRun run)
     {
         string path = run.File(RunDirectory.MetricsFile);
         var metrics = File.Exists(path) ? Report.RunMetricsTable.Read(path) : null;
-        return new[] { "free_steps", "nudged_steps" }.Select(column => metrics?.Column(column) is { Length: > 0 } values && values.All(double.IsFinite)
+        return EpochMeans.Select(column => metrics?.Column(column) is { Length: > 0 } values && values.All(double.IsFinite)
             ? values.Average().ToString("R", CultureInfo.InvariantCulture)
             : "").ToArray();
     }
