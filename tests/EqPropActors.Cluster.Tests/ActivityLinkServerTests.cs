@@ -32,6 +32,22 @@ public sealed class ActivityLinkServerTests : IDisposable
         _endpoint = _links.Open(_key);
         _serializer = new EngineMessageSerializer((ExtendedActorSystem)_system);
         Assert.Equal(_endpoint, _links.Endpoint);
+        // The host creates the group in its constructor, which runs after ActorOf returns: frames sent before the group
+        // exists would find nobody (once seen on a loaded machine), so wait for it.
+        Assert.True(SpinWait.SpinUntil(GroupExists, TimeSpan.FromSeconds(10)), $"{GroupPath} was not created");
+    }
+
+    private bool GroupExists()
+    {
+        try
+        {
+            _system.ActorSelection(GroupPath).ResolveOne(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (ActorNotFoundException)
+        {
+            return false; // not yet: resolving answers at once
+        }
     }
 
     private string GroupPath => $"akka://links{GroupHost.Path}/g";
