@@ -184,21 +184,35 @@ public sealed class NeuronGroup
     {
         if (IsClamped)
             return;
-        int length = Rows * Stride;
-        // The first product starts its chain from the constant part, the others continue it (no copy per step).
+        SumDrive(phaseSlot: -1);
+        Integrate(_drive, dt, beta, measureStep);
+    }
+
+    /// <summary>
+    /// The drive into <see cref="_drive"/>: the constant part plus every non-clamped source's rates times its
+    /// synapses, from the sources' current rates (<paramref name="phaseSlot"/> −1) or their rates at the end of the
+    /// phase in that slot. The first product starts its chain from the constant part, the others continue it (no copy
+    /// per step); the order is the same in every engine.
+    /// </summary>
+    private void SumDrive(int phaseSlot)
+    {
         bool started = false;
         foreach (var block in Incoming)
         {
             if (block.Source.Layer == 0)
                 continue;
-            _products.MultiplyAdd(block.SourceRates, 0, block.Source.PaddedSize, block.Weights, Stride,
+            int sourceStride = block.Source.PaddedSize;
+            var (rates, offset) = phaseSlot < 0 ? (block.SourceRates, 0) : (block.SourcePhaseRates, phaseSlot * Rows * sourceStride);
+            _products.MultiplyAdd(rates, offset, sourceStride, block.Weights, Stride,
                 started ? _drive : _constantDrive, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
             started = true;
         }
         if (!started)
-            _constantDrive.AsSpan(0, length).CopyTo(_drive);
-        Integrate(_drive, dt, beta, measureStep);
+            _constantDrive.AsSpan(0, Rows * Stride).CopyTo(_drive);
     }
+
+    private IntegrationStep StepOf(float dt, float beta) =>
+        new(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
 
     /// <summary>
     /// One Jacobi step with the drive computed elsewhere: by the only source, see <see cref="DelegatedDrive"/>
@@ -214,8 +228,7 @@ public sealed class NeuronGroup
     private void Integrate(ReadOnlySpan<float> drive, float dt, float beta, bool measureStep)
     {
         int next = 1 - _current;
-        var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
-        GroupKernel.Integrate(step, drive, _states[_current], _rates[_current], _states[next], Targets,
+        GroupKernel.Integrate(StepOf(dt, beta), drive, _states[_current], _rates[_current], _states[next], Targets,
             measureStep ? _stepSquaredNorms : Span<float>.Empty);
         _current = next;
         RefreshRates();
@@ -257,21 +270,9 @@ public sealed class NeuronGroup
     {
         if (IsClamped)
             return;
-        bool started = false;
-        foreach (var block in Incoming)
-        {
-            if (block.Source.Layer == 0)
-                continue;
-            int sourceStride = block.Source.PaddedSize;
-            _products.MultiplyAdd(block.SourcePhaseRates, slot * Rows * sourceStride, sourceStride, block.Weights, Stride,
-                started ? _drive : _constantDrive, Stride, _drive, Stride, Rows, block.Source.Size, Stride);
-            started = true;
-        }
-        if (!started)
-            _constantDrive.AsSpan(0, Rows * Stride).CopyTo(_drive);
+        SumDrive(slot);
         _measuredStates ??= new float[MaxRows * Stride];
-        var step = new IntegrationStep(Rows, Stride, dt, IsOutput ? beta : 0f, Network.Form, Network.Activation);
-        GroupKernel.Integrate(step, _drive, PhaseStatesOf(slot), PhaseRatesOf(slot), _measuredStates, Targets, squaredNorms[..Rows]);
+        GroupKernel.Integrate(StepOf(dt, beta), _drive, PhaseStatesOf(slot), PhaseRatesOf(slot), _measuredStates, Targets, squaredNorms[..Rows]);
     }
 
     /// <summary>Keeps the states (and rates) reached at the end of a phase in <paramref name="slot"/>.</summary>
