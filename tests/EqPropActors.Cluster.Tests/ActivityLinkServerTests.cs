@@ -88,7 +88,10 @@ public sealed class ActivityLinkServerTests : IDisposable
             }
             Thread.Sleep(500);
             long held = GC.GetTotalMemory(forceFullCollection: true) - before;
-            Assert.True(held < 16 << 20, $"30 declared payloads of 200 MiB hold {held >> 20} MiB");
+            // One buffer reserved for a declaration would hold 200 MiB. The bound is well below that but far above
+            // what the 30 kB received need, because the heap is the process's and other test classes run meanwhile
+            // (a CI run once measured 18 MiB here).
+            Assert.True(held < 64 << 20, $"30 declared payloads of 200 MiB hold {held >> 20} MiB");
 
             using var oversized = LinkPeer.Connect(_endpoint);
             Assert.True(LinkPeer.Authenticate(oversized, _key));
