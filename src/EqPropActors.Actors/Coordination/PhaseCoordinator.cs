@@ -16,7 +16,8 @@ namespace EqPropActors.Actors.Coordination;
 /// Sync schedule: nothing is decided between phases (each runs a fixed number of steps), so the whole plan goes out
 /// with the minibatch and each group moves on as soon as it has reported; the coordinator only collects. This saves
 /// a coordinator round trip per phase, which across nodes is a network round trip. Async: the coordinator ends
-/// each phase, so it starts the next one itself.
+/// each phase, so it starts the next one itself; under local phase control the output group ends them, so the plan
+/// goes out with the minibatch as under sync, and the coordinator presents the input and collects the reports.
 /// </summary>
 public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
 {
@@ -79,7 +80,9 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    private bool SendsPlanAhead => _schedule.Kind == ScheduleKind.Sync;
+    /// <summary>Nothing is decided here between phases: under sync each runs a fixed number of steps, under local
+    /// phase control the output group ends them.</summary>
+    private bool SendsPlanAhead => _schedule.Kind == ScheduleKind.Sync || _schedule.PhasesEndLocally;
 
     public static Props Props(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings schedule, TimeSpan timeout) =>
         Akka.Actor.Props.Create(() => new PhaseCoordinator(network, maxRows, learningRates, schedule, timeout));
@@ -277,7 +280,7 @@ public sealed class PhaseCoordinator : ReceiveActor, IWithUnboundedStash
     /// </summary>
     private void OnGroupStatus(GroupStatus status)
     {
-        if (_run is null || status.Minibatch != _minibatch || status.PhaseIndex != _stage || _phaseEnded)
+        if (_run is null || status.Minibatch != _minibatch || status.PhaseIndex != _stage || _phaseEnded || _schedule.PhasesEndLocally)
             return;
         _status[status.Group] = status;
         if (_status.Count < _freeGroupCount)

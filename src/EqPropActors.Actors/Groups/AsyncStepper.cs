@@ -44,8 +44,9 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly float[] _lastSent;
     private readonly float[] _change;
-    private readonly float[] _unsent;
-    private readonly bool[]? _updates;       // --update-prob: which neurons (of which samples) update at this step        // sigma-delta: |change not sent| summed over the steps since the last send
+    private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
+    private readonly bool _endsPhases;       // local phase control: this is the output group, whose own decision ends each phase
+    private readonly bool[]? _updates;       // --update-prob: which neurons (of which samples) update at this step
     private State _state;
     private Tick? _parkedTick;
     private double _progressToNextStep;
@@ -65,6 +66,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _change = new float[group.MaxRows * group.Stride];
         _unsent = new float[group.MaxRows * group.Stride];
         _updates = schedule.UpdateProbability < 1 ? new bool[group.MaxRows * group.Stride] : null;
+        _endsPhases = schedule.PhasesEndLocally && group.IsOutput;
     }
 
     public void Start()
@@ -115,6 +117,8 @@ internal sealed class AsyncStepper : IPhaseStepper
             case Tick tick:
                 OnTick(tick);
                 return true;
+            case EndPhase end when _progress.IsAhead(end.Minibatch, end.PhaseIndex):
+                return false; // local phase control: waits for its phase (see the group actor)
             case EndPhase end:
                 if (_progress.IsCurrent(end.Minibatch, end.PhaseIndex) && !_progress.StepsDone)
                     _host.FinishPhase();
@@ -221,7 +225,9 @@ internal sealed class AsyncStepper : IPhaseStepper
             // none of them waits for it under the lead bound while it waits for their delayed activity.
             _sender.Unchanged(_progress.Step, _host.Self);
         }
-        if (rests)
+        if (rests && _endsPhases)
+            _host.EndPhaseEverywhere(); // settled by its own criterion, or its own clock ran out of the phase's steps
+        else if (rests)
             ComeToRest();
         else
             _host.Self.Tell(tick);
@@ -343,8 +349,11 @@ internal sealed class AsyncStepper : IPhaseStepper
         return true;
     }
 
+    /// <summary>Coordinated phases: the coordinator's view for its quiescence detection (none under local control).</summary>
     private void ReportStatus()
     {
+        if (_schedule.PhasesEndLocally)
+            return;
         var seen = new Dictionary<int, int>(_neighbours.Sources.Length);
         for (int i = 0; i < _neighbours.Sources.Length; i++)
             seen[_neighbours.Sources[i].Source.Id] = _seenRestCount[i];

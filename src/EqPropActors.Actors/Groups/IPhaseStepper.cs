@@ -32,6 +32,9 @@ internal interface IStepperHost
     /// <summary>The phase's steps are over: keep its end state and report it.</summary>
     void FinishPhase();
 
+    /// <summary>Local phase control, output group: broadcast the end of the phase to every group and end it here.</summary>
+    void EndPhaseEverywhere();
+
     /// <summary>A message that does not fit the protocol (see <see cref="NeighbourMessageGate"/>).</summary>
     void Reject(object message, string problem);
 

@@ -38,6 +38,20 @@ internal sealed class LocalUpdate
     /// <summary>The rule will read the rates at the end of the phase in <paramref name="slot"/> (run with this dt and β).</summary>
     public void ShareEndRatesOf(int slot, float dt, float beta) => _sharedSlots.Add((slot, dt, beta));
 
+    /// <summary>
+    /// Local phase control: the rule reads, for the phase in <paramref name="slot"/>, the sources' rates as this group
+    /// holds them when the phase ends for it (the views it integrated last, delayed, lossy and noisy as they came), not
+    /// the sources' own end states: that is what a synapse has at hand. Nothing is exchanged.
+    /// </summary>
+    public void KeepHeldViewsOf(int slot)
+    {
+        foreach (var block in neighbours.Sources)
+        {
+            int length = group.Rows * block.Source.PaddedSize;
+            block.SourceRates.AsSpan(0, length).CopyTo(block.SourcePhaseRates.AsSpan(slot * length));
+        }
+    }
+
     /// <summary>A source's end-of-phase rates (of any phase of this minibatch: the source may be ahead).</summary>
     public void Receive(PhaseEndActivity end)
     {

@@ -32,11 +32,15 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private readonly NeighbourMessageGate _gate;
     private readonly IPhaseStepper _stepper;
     private readonly UntypedReceive _idle, _relaxing, _updating; // the behaviours, each guarded once (no allocation per message)
+    private readonly bool _phasesEndLocally;
+    private IActorRef[] _otherGroups = [];  // local phase control: who hears the output group's end-of-phase broadcast
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
+    private bool _keepsHeldViews;      // local phase control: the rule reads the sources' rates at this phase's end
 
     public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, TimeSpan? stallTimeout = null)
     {
         (_group, _coordinator, _transport) = (group, coordinator, transport);
+        _phasesEndLocally = schedule.PhasesEndLocally;
         _neighbours = new GroupNeighbours(group);
         _drives = new DriveDelegation(group, _neighbours, schedule.DelegatesDrive);
         _update = new LocalUpdate(group, _neighbours);
@@ -68,6 +72,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         {
             case Wire wire:
                 _neighbours.Wire(wire, _transport, Spec);
+                _otherGroups = wire.GroupsById.OfType<NeighbourAddress>().Select(a => a.Actor).Where(a => !a.Equals(Self)).ToArray();
                 _drives.SendWeights(Self);
                 break;
             case StartMinibatch start:
@@ -126,6 +131,9 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             case Activity or ActivityUnchanged or Resting:
                 ReceiveFromNeighbour((IEngineMessage)message); // between phases: only ahead of this group, or out of place
                 break;
+            case EndPhase end when _progress.IsAhead(end.Minibatch, end.PhaseIndex):
+                Stash.Stash(); // local phase control: the output group ended a phase this group has not begun yet
+                break;
             case StallCheck or Tick or EndPhase:
                 break; // of a phase that is over
             case IEngineMessage when stashOthers:
@@ -171,7 +179,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         if (start.Minibatch != _progress.Minibatch)
             throw new InvalidOperationException($"phase {start.Phase.Name} of minibatch {start.Minibatch} arrived during minibatch {_progress.Minibatch}");
         _progress.BeginPhase(start);
-        if (start.ShareEndRates)
+        _keepsHeldViews = start.ShareEndRates && _phasesEndLocally;
+        if (start.ShareEndRates && !_phasesEndLocally)
             _update.ShareEndRatesOf(start.Phase.Slot, start.Dt, start.Phase.Beta);
         if (start.Phase.StartFromFreeFixedPoint)
             _group.SetStates(_group.PhaseStatesOf(PhaseSlot.Free));
@@ -201,6 +210,14 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             Stash.Stash(); // a neighbour was told first: it waits for this group to start the phase
             return;
         }
+        if (_phasesEndLocally && IsLate(minibatch, phaseIndex))
+        {
+            // Local phase control: the broadcast ended this phase here while the sender was still in it. What it sent
+            // meanwhile comes too late to be integrated, as in any system without a barrier.
+            if (message is Activity { Pooled: true } late)
+                new InboundRates(late.Rates, Owned: true).Release();
+            return;
+        }
         if (!_progress.IsCurrent(minibatch, phaseIndex) || _progress.StepsDone)
         {
             Reject(message, $"stale {message.GetType().Name} of minibatch {minibatch} phase {phaseIndex} during minibatch {_progress.Minibatch} phase {_progress.PhaseIndex}" +
@@ -212,6 +229,9 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
             return;
         _stepper.Receive(message, index);
     }
+
+    private bool IsLate(long minibatch, int phaseIndex) =>
+        minibatch < _progress.Minibatch || (minibatch == _progress.Minibatch && (phaseIndex < _progress.PhaseIndex || (phaseIndex == _progress.PhaseIndex && _progress.StepsDone)));
 
     /// <summary>An activity must hold the sender's rates (or, delegated, this group's drive) for exactly the rows of this minibatch.</summary>
     private bool HasExpectedLength(Activity activity, int source)
@@ -257,6 +277,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _progress.StepsDone = true;
         var phase = _progress.CurrentPhase;
         _group.EndPhase(phase.Slot);
+        if (_keepsHeldViews)
+            _update.KeepHeldViewsOf(phase.Slot);
         var norms = _group.StepSquaredNorms.ToArray();
         if (norms.Any(float.IsNaN))
         {
@@ -276,6 +298,15 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _coordinator.Tell(new PhaseDone(Spec.Id, _progress.Minibatch, _progress.PhaseIndex, norms, outputs, freeStates, _progress.Statistics()));
         Become(_idle);
         Stash.UnstashAll(); // the next phase or the update, if the coordinator sent it ahead
+    }
+
+    /// <summary>Local phase control, output group: the phase ends here, and for every other group when this reaches it.</summary>
+    void IStepperHost.EndPhaseEverywhere()
+    {
+        var end = new EndPhase(_progress.Minibatch, _progress.PhaseIndex);
+        foreach (var group in _otherGroups)
+            group.Tell(end, Self);
+        ((IStepperHost)this).FinishPhase();
     }
 
     private bool Admit(IEngineMessage message) => _gate.Admit(message, Sender, _progress.Minibatch, Stash.Count);

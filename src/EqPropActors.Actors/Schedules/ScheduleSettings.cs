@@ -23,6 +23,19 @@ public enum SendMode
     SigmaDelta,
 }
 
+/// <summary>Who decides when an async phase ends (see <see cref="ScheduleSettings.PhaseControl"/>).</summary>
+public enum PhaseControl
+{
+    /// <summary>The coordinator starts every phase and ends it once every group rests and no activity is in flight
+    /// (global quiescence detection).</summary>
+    Coordinator,
+
+    /// <summary>No central clock: the coordinator only presents the input and the target and collects reports. The
+    /// output group ends each phase by its own decision and says so in a broadcast (a neuromodulatory signal) that
+    /// ends the phase for every group.</summary>
+    Local,
+}
+
 /// <summary>
 /// The schedule and, for <see cref="ScheduleKind.Async"/>, the ways in which locality and asynchrony are made
 /// worse on purpose, for plausibility studies.
@@ -42,6 +55,12 @@ public enum SendMode
 /// carries (per value and target, seeded per group; not clipped).</param>
 /// <param name="UpdateProbability">Finer asynchrony: at each of its steps a group updates each neuron of each sample
 /// with this probability (drawn per neuron and sample, seeded per group); the others keep their state. 1: all.</param>
+/// <param name="PhaseControl">Async: <see cref="PhaseControl.Coordinator"/> (global quiescence detection) or
+/// <see cref="PhaseControl.Local"/>: the output group ends a phase when its own last step moved it less than the
+/// tolerance (with no delayed activity still on its way to it) or when the phase's step budget is spent on its own
+/// clock, and broadcasts the end to every group; a group ends the phase when the broadcast reaches it (the free
+/// phase: it keeps its state as its free fixed point and goes on, nudged; the nudged phase: it learns), with the
+/// presynaptic rates it holds at that moment. No barrier and no quiescence detection.</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
 /// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
 /// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
@@ -52,13 +71,16 @@ public enum SendMode
 /// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
 public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
     float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold,
-    double DropProbability = 0, float NoiseStd = 0, double UpdateProbability = 1)
+    double DropProbability = 0, float NoiseStd = 0, double UpdateProbability = 1, PhaseControl PhaseControl = PhaseControl.Coordinator)
 {
     /// <summary>Whether drives are delegated at all: the async schedule always sends rates (its staleness, thresholds
     /// and delays are about the sender's activity).</summary>
     public bool DelegatesDrive => DelegateDrive && Kind == ScheduleKind.Sync;
 
     public static ScheduleSettings Synchronous { get; } = new();
+
+    /// <summary>Async under <see cref="PhaseControl.Local"/>: phases end by the output group's broadcast.</summary>
+    public bool PhasesEndLocally => Kind == ScheduleKind.Async && PhaseControl == PhaseControl.Local;
 
     public void Validate()
     {
@@ -77,8 +99,8 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
         if (!(NoiseStd >= 0) || float.IsInfinity(NoiseStd))
             throw new Core.ConfigurationException($"--noise-std must be a non-negative number, got {NoiseStd}");
         if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold
-                || DropProbability > 0 || NoiseStd > 0 || UpdateProbability < 1))
+                || DropProbability > 0 || NoiseStd > 0 || UpdateProbability < 1 || PhaseControl != PhaseControl.Coordinator))
             throw new Core.ConfigurationException(
-                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob, --noise-std and --update-prob need --schedule async");
+                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob, --noise-std, --update-prob and --phase-control local need --schedule async");
     }
 }

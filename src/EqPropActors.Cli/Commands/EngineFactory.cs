@@ -15,7 +15,8 @@ public static class EngineFactory
         config.ActorSchedule == "async" ? ScheduleKind.Async : ScheduleKind.Sync,
         config.DelaySteps, config.Jitter, config.RateSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive,
         SendMode: config.SendMode == "sigma-delta" ? SendMode.SigmaDelta : SendMode.Threshold,
-        DropProbability: config.DropProbability, NoiseStd: config.NoiseStd, UpdateProbability: config.UpdateProbability);
+        DropProbability: config.DropProbability, NoiseStd: config.NoiseStd, UpdateProbability: config.UpdateProbability,
+        PhaseControl: config.PhaseControl == "local" ? PhaseControl.Local : PhaseControl.Coordinator);
 
     private static int MaxRows(TrainingConfig config) => Math.Max(config.BatchSize, config.EvaluationBatchSize);
 

@@ -137,6 +137,7 @@ public class ModelSettings : NetworkSettings
             DropProbability = DropProbability,
             UpdateProbability = UpdateProbability,
             NoiseStd = NoiseStd,
+            PhaseControl = ParseChoice(PhaseControl, "--phase-control", ("coordinator", "coordinator"), ("local", "local")),
             DelegateDrive = !NoDriveDelegation,
             Engine = ParseChoice(Engine, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster")),
             ClusterConfig = ClusterConfig,

@@ -63,6 +63,10 @@ public class NetworkSettings : CommandSettings
     [Description("Async, noisy channels: Gaussian noise of standard deviation S on every transmitted rate. Default: 0")]
     public float NoiseStd { get; init; }
 
+    [CommandOption("--phase-control <WHO>")]
+    [Description("Async: coordinator (default) ends each phase once every group rests and no activity is in flight; local: the output group ends each phase by its own criterion (settled, or the phase's steps spent on its clock) and broadcasts the end, and each group learns when the broadcast reaches it")]
+    public string PhaseControl { get; init; } = "coordinator";
+
     [CommandOption("--no-drive-delegation")]
     [Description("Sync actor and cluster engines: every step message carries the sender's rates. By default a group whose only source is one wider group (the output of 784-500-10) gets its drive from that source instead: the same numbers, far fewer bytes")]
     public bool NoDriveDelegation { get; init; }
@@ -79,7 +83,10 @@ public class NetworkSettings : CommandSettings
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
         DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode(),
-        DropProbability: DropProbability, NoiseStd: NoiseStd, UpdateProbability: UpdateProbability);
+        DropProbability: DropProbability, NoiseStd: NoiseStd, UpdateProbability: UpdateProbability, PhaseControl: ParsePhaseControl());
+
+    public Actors.Schedules.PhaseControl ParsePhaseControl() =>
+        ModelSettings.ParseChoice(PhaseControl, "--phase-control", ("coordinator", Actors.Schedules.PhaseControl.Coordinator), ("local", Actors.Schedules.PhaseControl.Local));
 
     public Actors.Schedules.SendMode ParseSendMode() =>
         ModelSettings.ParseChoice(SendMode, "--send-mode", ("threshold", Actors.Schedules.SendMode.Threshold), ("sigma-delta", Actors.Schedules.SendMode.SigmaDelta));

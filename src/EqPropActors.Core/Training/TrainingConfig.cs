@@ -140,6 +140,11 @@ public sealed record TrainingConfig
     [JsonPropertyName("update-prob")]
     public double UpdateProbability { get; init; } = 1;
 
+    /// <summary>Async: "coordinator" (global quiescence detection ends each phase) or "local" (the output group's
+    /// broadcast does); runs written before it existed used the coordinator.</summary>
+    [JsonPropertyName("phase-control")]
+    public string PhaseControl { get; init; } = "coordinator";
+
     [JsonPropertyName("drop-prob")]
     public double DropProbability { get; init; }
 
@@ -215,6 +220,7 @@ public sealed record TrainingConfig
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
         Require(SendMode is "threshold" or "sigma-delta", $"--send-mode must be threshold or sigma-delta, got '{SendMode}'");
+        Require(PhaseControl is "coordinator" or "local", $"--phase-control must be coordinator or local, got '{PhaseControl}'");
         Require(Engine is "actors" or "cluster" || ActorSchedule == "sync", "--schedule async needs --engine actors or cluster");
         Require((Engine == "cluster") == (ClusterConfig is not null), "--engine cluster and --cluster-config <FILE> go together");
         Require(Threads is 1 or 2, $"--threads must be 1 or 2, got {Threads}");

@@ -43,7 +43,7 @@ public static class GradcheckArguments
                 "--delay-steps", config.DelaySteps.ToString(c), "--jitter", config.Jitter.ToString(c),
                 "--rate-spread", config.RateSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c), "--send-mode", config.SendMode,
                 "--drop-prob", config.DropProbability.ToString("R", c), "--noise-std", config.NoiseStd.ToString("R", c),
-                "--update-prob", config.UpdateProbability.ToString("R", c)]);
+                "--update-prob", config.UpdateProbability.ToString("R", c), "--phase-control", config.PhaseControl]);
             if (!config.DelegateDrive)
                 args.Add("--no-drive-delegation");
         }
