@@ -35,14 +35,17 @@ public sealed class SendModeTests
     [Fact]
     public void SigmaDeltaCarriesTheNudgeThatThresholdSendingLoses()
     {
-        // Measured for layer pair 1 (four runs each): threshold 92.7–98.2° one-sided, 13.6° centered; sigma-delta
-        // 17.3–18.8° one-sided, 0.20–0.29° centered.
+        // Measured for layer pair 1: threshold 92.7–98.2° one-sided, 13.6° centered (four runs); sigma-delta 17.3–18.8°
+        // one-sided on a quiet machine (four runs), 21–51° while other processes kept both cores busy (load 8–12,
+        // eight runs), and 0.20–0.30° centered in every run. The one-sided estimate depends on which stale views the
+        // free phase ended on, hence on the interleaving; the median of three runs keeps the test about the mode.
         var threshold = Angles(SendMode.Threshold, pair: 1);
-        var sigmaDelta = Angles(SendMode.SigmaDelta, pair: 1);
+        var sigmaDelta = Enumerable.Range(0, 3).Select(_ => Angles(SendMode.SigmaDelta, pair: 1)).OrderBy(r => r.OneSidedAngleDeg).ToArray();
         Assert.True(threshold.OneSidedAngleDeg > 60 && threshold.CenteredAngleDeg > 5,
             $"threshold mode: {threshold.OneSidedAngleDeg:F1}° one-sided, {threshold.CenteredAngleDeg:F2}° centered (the dead zone should show)");
-        Assert.True(sigmaDelta.OneSidedAngleDeg < 30 && sigmaDelta.CenteredAngleDeg < 2,
-            $"sigma-delta: {sigmaDelta.OneSidedAngleDeg:F1}° one-sided, {sigmaDelta.CenteredAngleDeg:F2}° centered");
+        Assert.True(sigmaDelta[1].OneSidedAngleDeg < 45 && sigmaDelta.All(r => r.CenteredAngleDeg < 2),
+            $"sigma-delta: {string.Join(", ", sigmaDelta.Select(r => $"{r.OneSidedAngleDeg:F1}°"))} one-sided, " +
+            $"{string.Join(", ", sigmaDelta.Select(r => $"{r.CenteredAngleDeg:F2}°"))} centered");
     }
 
     [Fact]

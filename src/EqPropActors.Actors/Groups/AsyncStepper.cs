@@ -46,6 +46,9 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly float[] _change;
     private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
     private readonly bool _endsPhases;       // local phase control: this is the output group, whose own decision ends each phase
+    private readonly int _quietWindow;       // local phase control: settled steps in a row that end a phase (see QuietWindow)
+    private readonly float[][] _silence;     // per source: the view of a source not heard from in this phase (zeros)
+    private int _quietSteps;
     private readonly bool[]? _updates;       // --update-prob: which neurons (of which samples) update at this step
     private State _state;
     private Tick? _parkedTick;
@@ -67,6 +70,8 @@ internal sealed class AsyncStepper : IPhaseStepper
         _unsent = new float[group.MaxRows * group.Stride];
         _updates = schedule.UpdateProbability < 1 ? new bool[group.MaxRows * group.Stride] : null;
         _endsPhases = schedule.PhasesEndLocally && group.IsOutput;
+        _quietWindow = QuietWindow(schedule, group.Network.PairCount);
+        _silence = neighbours.Sources.Select(b => new float[group.MaxRows * b.Source.PaddedSize]).ToArray();
     }
 
     public void Start()
@@ -78,8 +83,9 @@ internal sealed class AsyncStepper : IPhaseStepper
             _history[i] = [];
             _latestStep[i] = -1;
             _seenRestCount[i] = -1;
+            _neighbours.Sources[i].SourceRates = _silence[i]; // not the views just released
         }
-        (_progressToNextStep, _parkedTick, _state, _restCount) = (0, null, State.Stepping, 0);
+        (_progressToNextStep, _parkedTick, _state, _restCount, _quietSteps) = (0, null, State.Stepping, 0, 0);
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
@@ -121,7 +127,11 @@ internal sealed class AsyncStepper : IPhaseStepper
                 return false; // local phase control: waits for its phase (see the group actor)
             case EndPhase end:
                 if (_progress.IsCurrent(end.Minibatch, end.PhaseIndex) && !_progress.StepsDone)
+                {
+                    if (_schedule.PhasesEndLocally)
+                        WireHeldViews(); // what the rule reads: the views held now, also those that came since the last step
                     _host.FinishPhase();
+                }
                 return true;
             default:
                 return false;
@@ -207,11 +217,17 @@ internal sealed class AsyncStepper : IPhaseStepper
         // Activity still on its way (sent, not yet arrived under the delay) will move the group: it rests only after.
         bool awaitsDelivery = converged && AwaitsDelayedActivity();
         bool rests = (converged && !awaitsDelivery) || _progress.Step >= phase.Steps;
+        _quietSteps = converged && !awaitsDelivery ? _quietSteps + 1 : 0;
+        // The output group under local phase control does not rest: it ends the phase, or steps on until it may.
+        bool endsPhase = _endsPhases && (_quietSteps >= _quietWindow || _progress.Step >= phase.Steps);
+        bool keepsStepping = !rests || (_endsPhases && !endsPhase);
         if (rests && _schedule.SendMode == SendMode.SigmaDelta)
         {
             // Sigma-delta: the neighbours' view of a resting group is its state, so nothing stays unsent.
             if (DiffersFromLastSent())
                 Send();
+            else if (keepsStepping)
+                _sender.Unchanged(_progress.Step, _host.Self);
         }
         else if (!converged)
         {
@@ -219,18 +235,43 @@ internal sealed class AsyncStepper : IPhaseStepper
             // move by even less, and wake it again in turn. The Resting marker tells them it has stopped.
             SendIfChanged();
         }
-        else if (awaitsDelivery && !rests)
+        else if (keepsStepping)
         {
             // Settled but still stepping: a payload-free marker shows the neighbours that its clock goes on, so that
-            // none of them waits for it under the lead bound while it waits for their delayed activity.
+            // none of them waits for it under the lead bound while it waits for their (delayed) activity.
             _sender.Unchanged(_progress.Step, _host.Self);
         }
-        if (rests && _endsPhases)
-            _host.EndPhaseEverywhere(); // settled by its own criterion, or its own clock ran out of the phase's steps
-        else if (rests)
-            ComeToRest();
-        else
+        if (endsPhase)
+            _host.EndPhaseEverywhere(); // settled for the quiet window, or its own clock ran out of the phase's steps
+        else if (keepsStepping)
             _host.Self.Tell(tick);
+        else
+            ComeToRest();
+    }
+
+    /// <summary>
+    /// Local phase control: the output group ends a phase once it has been settled for this many steps in a row. One
+    /// settled step proves little: at the start of a phase nothing has reached the output yet, and a change takes up
+    /// to the lead bound plus the delay and jitter to cross each layer pair. The window is that time for every pair.
+    /// </summary>
+    internal static int QuietWindow(ScheduleSettings schedule, int layerPairs) =>
+        layerPairs * (schedule.MaxLead + schedule.DelaySteps + schedule.Jitter) + 1;
+
+    /// <summary>Local phase control, at a broadcast: each source's newest view that has arrived by now (the oldest
+    /// held if none has; zeros for a source not heard from in this phase).</summary>
+    private void WireHeldViews()
+    {
+        for (int i = 0; i < _neighbours.Sources.Length; i++)
+        {
+            var history = _history[i];
+            if (history.Length == 0)
+                continue; // still the silence wired at the start
+            var chosen = history[0];
+            foreach (var entry in history)
+                if (entry.Step + entry.Delay <= Clock)
+                    chosen = entry;
+            _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
+        }
     }
 
     /// <summary>Finer asynchrony: each neuron of each sample keeps this step with probability --update-prob.</summary>
