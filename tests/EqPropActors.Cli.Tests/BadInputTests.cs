@@ -54,6 +54,14 @@ public sealed class BadInputTests : IDisposable
     public void EpRuleWithAnInitialAngle() => AssertBadInput(CliRunner.Train("--rule", "ep", "--init-angle", "45"), "--rule ep", "--init-angle", "45");
 
     [Fact]
+    public void UnknownPhaseControl() =>
+        AssertBadInput(CliRunner.Train("--engine", "actors", "--schedule", "async", "--phase-control", "global"), "--phase-control", "global", "coordinator", "local");
+
+    [Fact]
+    public void LocalPhaseControlWithoutAsync() =>
+        AssertBadInput(CliRunner.Train("--engine", "actors", "--phase-control", "local"), "--phase-control local", "--schedule async");
+
+    [Fact]
     public void MnistWithoutData() => AssertBadInput(["train", "--dataset", "mnist", "--epochs", "1"], "mnist", "--data");
 
     [Fact]
