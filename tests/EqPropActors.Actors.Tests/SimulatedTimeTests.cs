@@ -63,6 +63,26 @@ public sealed class SimulatedTimeTests : TestKit
     }
 
     [Fact]
+    public void TheFreshResidualOfASlowGroupIsAResidualToo()
+    {
+        // The update measures the end state once more against the sources' end rates. For a group relaxing
+        // geometrically towards a constant input that residual is (1 − dt/τ) times the one its last step reported;
+        // measured with the short step dt/τ and not rescaled, it would read τ times smaller (0.475 here).
+        const float dt = 0.1f;
+        var (actor, output, neighbour) = StartHiddenGroup(WithTimeConstant(2), dt, budget: 5000, tolerance: 1e-4f, shareEndRates: true);
+        actor.Tell(new Activity(output.Id, 1, 0, 0, RatesOf(output, Target), output.PaddedSize), neighbour);
+        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1), neighbour);
+        var done = EndWhenResting(actor);
+
+        actor.Tell(new ApplyRule(1, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f), IntoEstimate: true, Phases: 1, Reply: true));
+        actor.Tell(new PhaseEndActivity(output.Id, 1, 0, PhaseSlot.Free, RatesOf(output, Target), output.PaddedSize), neighbour);
+        var applied = FishForMessage<RuleApplied>(_ => true, TimeSpan.FromSeconds(10));
+
+        double ratio = Math.Sqrt(applied.FreshSteps.Single().SquaredSteps[0] / done.StepSquaredNorms[0]);
+        Assert.True(ratio is > 0.9 and < 1.0, $"fresh residual / last step's residual = {ratio:F3}; expected 1 − dt/τ = 0.95");
+    }
+
+    [Fact]
     public void SpreadTimeConstantsReachTheSynchronousFixedPoint()
     {
         // A spread of time constants changes the path to the fixed point, not the fixed point (τ_g ds/dt = 0 where
@@ -120,7 +140,8 @@ public sealed class SimulatedTimeTests : TestKit
         return EndWhenResting(actor);
     }
 
-    private (IActorRef Actor, GroupSpec Output, IActorRef Neighbour) StartHiddenGroup(ScheduleSettings schedule, float dt, int budget, float tolerance)
+    private (IActorRef Actor, GroupSpec Output, IActorRef Neighbour) StartHiddenGroup(ScheduleSettings schedule, float dt, int budget, float tolerance,
+        bool shareEndRates = false)
     {
         var network = new NetworkSpec([4, 3, 2]);
         var hidden = new NeuronGroup(network, network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
@@ -132,7 +153,7 @@ public sealed class SimulatedTimeTests : TestKit
         var neighbour = CreateTestProbe();
         actor.Tell(Wire.InProcess(null, actor, neighbour.Ref));
         actor.Tell(new StartMinibatch(1, 1, new float[16], [], LayerStates: new float[hidden.Spec.Size]));
-        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, budget, false), dt, tolerance, ShareEndRates: false));
+        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, budget, false), dt, tolerance, ShareEndRates: shareEndRates));
         return (actor, output, neighbour.Ref);
     }
 
