@@ -22,7 +22,7 @@ public sealed class AsyncScheduleTests
     public void TransmissionDelayMakesTheIntegratedActivityOlder()
     {
         var prompt = RunOnce(new ScheduleSettings(ScheduleKind.Async));
-        var delayed = RunOnce(new ScheduleSettings(ScheduleKind.Async, DelaySteps: 4));
+        var delayed = RunOnce(new ScheduleSettings(ScheduleKind.Async, Delay: 2)); // 4 steps of dt 0.5
         Assert.True(delayed.MeanStaleness >= prompt.MeanStaleness + 3,
             $"mean staleness {prompt.MeanStaleness:F2} steps without delay, {delayed.MeanStaleness:F2} with a 4-step delay");
     }
@@ -95,7 +95,7 @@ public sealed class AsyncScheduleTests
     {
         var fixture = new EngineFixture([20, 12, 6]);
         var error = Assert.Throws<Core.ConfigurationException>(() =>
-            new ActorEngine(fixture.Network, 8, fixture.LearningRates, new ScheduleSettings(ScheduleKind.Sync, DelaySteps: 2)));
+            new ActorEngine(fixture.Network, 8, fixture.LearningRates, new ScheduleSettings(ScheduleKind.Sync, Delay: 1)));
         Assert.Contains("--schedule async", error.Message);
     }
 }

@@ -26,7 +26,7 @@ public sealed class DelayedDeliveryTests : TestKit
         var feedback = hidden.Incoming.Single(b => b.Source.Id == output.Id);
         for (int j = 0; j < hidden.Spec.Size; j++)
             feedback.Weights[0 * hidden.Stride + j] = 1f; // s_j → ρ(output unit 0) at the fixed point
-        var schedule = new ScheduleSettings(ScheduleKind.Async, DelaySteps: 3);
+        var schedule = new ScheduleSettings(ScheduleKind.Async, Delay: 1.5); // 3 steps of dt 0.5
         var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, TestActor, schedule, ActorMessageTransport.Instance, "akka.actor.default-dispatcher"));
         var neighbour = CreateTestProbe();
         actor.Tell(Wire.InProcess(null, actor, neighbour.Ref));

@@ -125,4 +125,19 @@ public sealed class BadInputTests : IDisposable
 
     [Fact]
     public void MisspelledOption() => AssertBadInput(CliRunner.Train("--lrss", "0.1,0.05"), "--lrss");
+
+    [Fact]
+    public void NegativeDelay() =>
+        AssertBadInput(CliRunner.Train("--engine", "actors", "--schedule", "async", "--delay", "-0.5"), "--delay", "-0.5", "units of τ");
+
+    [Fact]
+    public void NegativeTauSpread() =>
+        AssertBadInput(CliRunner.Train("--engine", "actors", "--schedule", "async", "--tau-spread", "-1"), "--tau-spread", "-1");
+
+    [Fact]
+    public void TauSpreadWithoutAsync() =>
+        AssertBadInput(CliRunner.Train("--engine", "actors", "--tau-spread", "0.5"), "--tau-spread", "--schedule async");
+
+    [Fact]
+    public void DelayInStepsIsNoLongerAnOption() => AssertBadInput(CliRunner.Train("--delay-steps", "2"), "--delay-steps");
 }

@@ -104,7 +104,7 @@ public sealed class RunFolderTests : IDisposable
         Assert.True(root.TryGetProperty("commit", out _));
         // Every setting is an option of 'eqprop train' (or one the program fixes), so --config can turn it back into one.
         foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("version" or "commit")))
-            Assert.True(ConfigArguments.TrainOptionNames.Contains(property.Name) || TrainingConfig.RecordedOnlyKeys.Contains(property.Name),
+            Assert.True(ConfigArguments.TrainOptionNames.Contains(TrainingConfig.OptionOfKey(property.Name)) || TrainingConfig.RecordedOnlyKeys.Contains(property.Name),
                 $"config.json key '{property.Name}' is not a train option");
     }
 

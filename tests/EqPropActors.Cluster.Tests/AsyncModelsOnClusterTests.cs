@@ -15,7 +15,7 @@ public sealed class AsyncModelsOnClusterTests
     public void EveryAsyncModelRunsOnTheClusterAndIsCounted()
     {
         var run = new TrainingRun([30, 24, 24, 10], groupsPerHiddenLayer: 2, rows: 8, batches: 60);
-        var schedule = new ScheduleSettings(ScheduleKind.Async, DelaySteps: 1, SendThreshold: 0.005f, DelegateDrive: false,
+        var schedule = new ScheduleSettings(ScheduleKind.Async, Delay: 0.5, TauSpread: 0.5, SendThreshold: 0.005f, DelegateDrive: false,
             SendMode: SendMode.SigmaDelta, DropProbability: 0.1, NoiseStd: 0.01f, UpdateProbability: 0.5);
         using var cluster = LoopbackCluster.Start(workers: 2);
         using var engine = new ClusterEngine(cluster.Coordinator, run.Network, run.Rows, run.LearningRates, schedule);

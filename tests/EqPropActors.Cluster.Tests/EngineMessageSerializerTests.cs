@@ -56,7 +56,7 @@ public sealed class EngineMessageSerializerTests() : TestKit(ClusterNodeConfig.D
         ["Done"] = _ => new Done(-1),
         ["Wire"] = actor => new Wire([null, new NeighbourAddress(actor, "127.0.0.1:4711"), NeighbourAddress.InProcess(actor)]),
         ["CreateGroup"] = actor => new CreateGroup(new GroupSetup(new NetworkDescription([784, 500, 10], Activation.Logistic, DynamicsForm.RhoPrime, 4), 3, 100,
-            [0.1f, 0.05f], new ScheduleSettings(ScheduleKind.Async, 2, 1, 0.25, 0.01f, 9, 3, DelegateDrive: false, SendMode: SendMode.SigmaDelta, DropProbability: 0.05, NoiseStd: 0.01f, UpdateProbability: 0.5, PhaseControl: PhaseControl.Local), actor, 4, TimeSpan.FromSeconds(20))),
+            [0.1f, 0.05f], new ScheduleSettings(ScheduleKind.Async, 0.3, 0.15, 0.25, 0.01f, 9, 3, DelegateDrive: false, SendMode: SendMode.SigmaDelta, DropProbability: 0.05, NoiseStd: 0.01f, UpdateProbability: 0.5, PhaseControl: PhaseControl.Local), actor, 4, TimeSpan.FromSeconds(20))),
         ["GroupCreated"] = actor => new GroupCreated(3, actor),
         ["RetireGroups"] = _ => new RetireGroups(int.MaxValue),
         ["DescribeHost"] = _ => DescribeHost.Instance,

@@ -10,8 +10,9 @@ namespace EqPropActors.Actors.Groups;
 /// <summary>
 /// The asynchronous schedule: no barrier. The group steps whenever its own tick comes round, with the newest
 /// activity of each neighbour that has "arrived" under the configured delay and jitter, leading its neighbours by
-/// a bounded number of steps. When a step moves it less than the tolerance (or its step budget is spent) it comes
-/// to rest and tells its neighbours; new activity wakes it. The coordinator ends the phase once every group rests
+/// a bounded number of steps. Every step is the same simulated time dt in every group; a group with time constant
+/// τ_g integrates it as an Euler step of dt/τ_g (<see cref="GroupTimeConstant"/>). When a step moves it less than the
+/// tolerance (or its step budget is spent) it comes to rest and tells its neighbours; new activity wakes it. The coordinator ends the phase once every group rests
 /// and every rest has been seen by every neighbour. Not deterministic: the interleaving of ticks and messages
 /// depends on threads.
 /// </summary>
@@ -38,21 +39,23 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly IActorRef _coordinator;
     private readonly IStepperHost _host;
     private readonly Random _random;
-    private readonly double _speed;
-    private readonly (InboundRates Rates, int Step, int Delay)[][] _history;  // per source: recent activities, newest last
+    private readonly GroupTimeConstant _timeConstant;
+    // Per source: recent activities, newest last; Delay in steps of dt, possibly fractional.
+    private readonly (InboundRates Rates, int Step, double Delay)[][] _history;
     private readonly int[] _latestStep;
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly float[] _lastSent;
     private readonly float[] _change;
     private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
     private readonly bool _endsPhases;       // local phase control: this is the output group, whose own decision ends each phase
-    private readonly int _quietWindow;       // local phase control: settled steps in a row that end a phase (see QuietWindow)
+    private readonly int _layerPairs;
+    private int _quietWindow;                // local phase control: settled steps in a row that end a phase (see QuietWindow)
     private readonly float[][] _silence;     // per source: the view of a source not heard from in this phase (zeros)
     private int _quietSteps;
     private readonly bool[]? _updates;       // --update-prob: which neurons (of which samples) update at this step
     private State _state;
     private Tick? _parkedTick;
-    private double _progressToNextStep;
+    private int _longestDelaySteps;          // delay + jitter in whole steps of this phase's dt, rounded up
     private int _restCount;
 
     public AsyncStepper(NeuronGroup group, GroupNeighbours neighbours, PhaseProgress progress, ActivitySender sender, ScheduleSettings schedule,
@@ -60,9 +63,9 @@ internal sealed class AsyncStepper : IPhaseStepper
     {
         (_group, _neighbours, _progress, _sender, _schedule, _coordinator, _host) = (group, neighbours, progress, sender, schedule, coordinator, host);
         _random = SeedDerivation.Generator(schedule.Seed, "async-group", group.Spec.Id);
-        _speed = 1 - schedule.RateSpread * _random.NextDouble();
+        _timeConstant = GroupTimeConstant.Of(schedule, group.Spec.Id);
         int sources = neighbours.Sources.Length;
-        _history = Enumerable.Range(0, sources).Select(_ => Array.Empty<(InboundRates, int, int)>()).ToArray();
+        _history = Enumerable.Range(0, sources).Select(_ => Array.Empty<(InboundRates, int, double)>()).ToArray();
         _latestStep = new int[sources];
         _seenRestCount = new int[sources];
         _lastSent = new float[group.MaxRows * group.Stride];
@@ -70,7 +73,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _unsent = new float[group.MaxRows * group.Stride];
         _updates = schedule.UpdateProbability < 1 ? new bool[group.MaxRows * group.Stride] : null;
         _endsPhases = schedule.PhasesEndLocally && group.IsOutput;
-        _quietWindow = QuietWindow(schedule, group.Network.PairCount);
+        _layerPairs = group.Network.PairCount;
         _silence = neighbours.Sources.Select(b => new float[group.MaxRows * b.Source.PaddedSize]).ToArray();
     }
 
@@ -85,7 +88,9 @@ internal sealed class AsyncStepper : IPhaseStepper
             _seenRestCount[i] = -1;
             _neighbours.Sources[i].SourceRates = _silence[i]; // not the views just released
         }
-        (_progressToNextStep, _parkedTick, _state, _restCount, _quietSteps) = (0, null, State.Stepping, 0, 0);
+        (_parkedTick, _state, _restCount, _quietSteps) = (null, State.Stepping, 0, 0);
+        _longestDelaySteps = SimulatedTime.LongestDelaySteps(_schedule, _progress.Dt); // dt may differ per phase
+        _quietWindow = QuietWindow(_schedule.MaxLead + _longestDelaySteps, _layerPairs);
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
@@ -144,11 +149,13 @@ internal sealed class AsyncStepper : IPhaseStepper
         if (!AdvanceSourceStep(activity, source, activity.Step))
             return;
         _seenRestCount[source] = -1; // the source is active again
-        int delay = _schedule.DelaySteps + (_schedule.Jitter > 0 ? _random.Next(_schedule.Jitter + 1) : 0);
+        // Delay and jitter are times (units of τ0); the clocks count steps of dt, so the delay is dt-steps, fractional.
+        double jitter = _schedule.Jitter > 0 ? _schedule.Jitter * _random.NextDouble() : 0;
+        double delay = SimulatedTime.StepsIn(_schedule.Delay + jitter, _progress.Dt);
         var history = _history[source];
         // A source runs at most MaxLead + delay + jitter steps ahead of this group (the lead bound) and its messages
         // arrive up to delay + jitter steps after they were sent, so older entries can never be chosen again.
-        int keep = _schedule.MaxLead + 2 * (_schedule.DelaySteps + _schedule.Jitter) + 2;
+        int keep = _schedule.MaxLead + 2 * _longestDelaySteps + 2;
         if (history.Length >= keep)
         {
             foreach (var old in history[..^(keep - 1)])
@@ -201,15 +208,8 @@ internal sealed class AsyncStepper : IPhaseStepper
             (_state, _parkedTick) = (State.WaitingForNeighbours, tick); // resumed by the next message from a neighbour
             return;
         }
-        _progressToNextStep += _speed;
-        if (_progressToNextStep < 1)
-        {
-            _host.Self.Tell(tick); // idle tick: this group is slower than its neighbours
-            return;
-        }
-        _progressToNextStep -= 1;
         ChooseInputs();
-        _group.Step(_progress.Dt, phase.Beta, measureStep: true);
+        _group.Step(_timeConstant.StepOf(_progress.Dt), phase.Beta, measureStep: true);
         if (_updates is not null)
             KeepSomeUpdates(_updates);
         _progress.Step++;
@@ -254,8 +254,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     /// settled step proves little: at the start of a phase nothing has reached the output yet, and a change takes up
     /// to the lead bound plus the delay and jitter to cross each layer pair. The window is that time for every pair.
     /// </summary>
-    internal static int QuietWindow(ScheduleSettings schedule, int layerPairs) =>
-        layerPairs * (schedule.MaxLead + schedule.DelaySteps + schedule.Jitter) + 1;
+    internal static int QuietWindow(int leadSteps, int layerPairs) => layerPairs * leadSteps + 1;
 
     /// <summary>Local phase control, at a broadcast: each source's newest view that has arrived by now (the oldest
     /// held if none has; zeros for a source not heard from in this phase).</summary>
@@ -296,7 +295,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     /// <summary>True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group.</summary>
     private bool AheadOfNeighbours()
     {
-        int lead = _schedule.MaxLead + _schedule.DelaySteps + _schedule.Jitter;
+        int lead = _schedule.MaxLead + _longestDelaySteps;
         for (int i = 0; i < _neighbours.Sources.Length; i++)
             if (_history[i].Length == 0 || (_seenRestCount[i] < 0 && _latestStep[i] < _progress.Step - lead))
                 return true;
@@ -305,9 +304,10 @@ internal sealed class AsyncStepper : IPhaseStepper
 
     /// <summary>
     /// A message sent at its sender's step k arrives at time k + delay, and this group, at its own step t, integrates
-    /// the newest message that has arrived by t. Steps are the same time dt in every group, so this group's clock is
-    /// the time: a message in flight arrives whether or not its sender still steps, and a sender that runs ahead is
-    /// not seen ahead of time.
+    /// the newest message that has arrived by t (the delay is in steps of dt, possibly fractional: a message arrives at
+    /// the first step at or after k + delay). Steps are the same time dt in every group, whatever its τ, so this
+    /// group's clock is the time: a message in flight arrives whether or not its sender still steps, and a sender that
+    /// runs ahead is not seen ahead of time.
     /// </summary>
     private int Clock => _progress.Step;
 
@@ -381,9 +381,11 @@ internal sealed class AsyncStepper : IPhaseStepper
         _sender.Copied(_progress.Step, _host.Self);
     }
 
+    /// <summary>The step's residual ‖Δs‖/(dt/τ_g) is within the tolerance: judged per step length, so a slow group
+    /// (whose steps are short) is not taken for settled while its residual is still large.</summary>
     private bool LocallyConverged()
     {
-        float limit = _progress.Tolerance * _progress.Dt;
+        float limit = _progress.Tolerance * _timeConstant.StepOf(_progress.Dt);
         foreach (float squared in _group.StepSquaredNorms)
             if (!(squared <= limit * limit))
                 return false;

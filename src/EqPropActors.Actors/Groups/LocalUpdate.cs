@@ -13,13 +13,14 @@ internal sealed class LocalUpdate
 {
     private readonly NeuronGroup group;
     private readonly GroupNeighbours neighbours;
+    private readonly GroupTimeConstant _timeConstant;
     private readonly List<(int Slot, float Dt, float Beta)> _sharedSlots = []; // phases of this minibatch whose end rates the rule reads
     private int _phaseEndsReceived;               // of this minibatch, from all sources
     private ApplyRule? _pending;                  // waits for the sources' end-of-phase rates
 
-    public LocalUpdate(NeuronGroup group, GroupNeighbours neighbours)
+    public LocalUpdate(NeuronGroup group, GroupNeighbours neighbours, GroupTimeConstant timeConstant)
     {
-        (this.group, this.neighbours) = (group, neighbours);
+        (this.group, this.neighbours, _timeConstant) = (group, neighbours, timeConstant);
         foreach (var block in neighbours.Sources) // the sources' end-of-phase rates, per phase slot, owned by this group
             block.SourcePhaseRates = new float[PhaseSlot.Count * group.MaxRows * block.Source.PaddedSize];
     }
@@ -95,7 +96,11 @@ internal sealed class LocalUpdate
             if (freshSteps is not null)
             {
                 var squared = new float[group.Rows];
-                group.MeasureStepAgainstPhaseRates(slot, dt, beta, squared);
+                // Measured with the step the phase took (dt/τ_g), then rescaled like the phase's own last step
+                // (×τ_g²): the coordinator divides both by dt and compares them, so they must be the same residual,
+                // projected alike. Measuring with dt itself would clip differently at the bounds of a hard sigmoid.
+                group.MeasureStepAgainstPhaseRates(slot, _timeConstant.StepOf(dt), beta, squared);
+                _timeConstant.ToNominalSquaredSteps(squared);
                 freshSteps.Add(new FreshSteps(slot, squared));
             }
         group.ApplyLearningRule(apply.Rule, apply.IntoEstimate);

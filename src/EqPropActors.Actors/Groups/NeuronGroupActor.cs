@@ -29,6 +29,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private readonly PhaseProgress _progress = new();
     private readonly DriveDelegation _drives;
     private readonly LocalUpdate _update;
+    private readonly GroupTimeConstant _timeConstant;
     private readonly NeighbourMessageGate _gate;
     private readonly IPhaseStepper _stepper;
     private readonly UntypedReceive _idle, _relaxing, _updating; // the behaviours, each guarded once (no allocation per message)
@@ -43,7 +44,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _phasesEndLocally = schedule.PhasesEndLocally;
         _neighbours = new GroupNeighbours(group);
         _drives = new DriveDelegation(group, _neighbours, schedule.DelegatesDrive);
-        _update = new LocalUpdate(group, _neighbours);
+        _timeConstant = GroupTimeConstant.Of(schedule, group.Spec.Id);
+        _update = new LocalUpdate(group, _neighbours, _timeConstant);
         _gate = new NeighbourMessageGate(group.Spec, _neighbours, Context.GetLogger());
         var sender = new ActivitySender(group, _neighbours, _drives, _progress, new ChannelImperfections(schedule, group.Spec.Id));
         _stepper = schedule.Kind == ScheduleKind.Async
@@ -280,6 +282,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         if (_keepsHeldViews)
             _update.KeepHeldViewsOf(phase.Slot);
         var norms = _group.StepSquaredNorms.ToArray();
+        _timeConstant.ToNominalSquaredSteps(norms); // the coordinator reads residuals as √norm / dt
         if (norms.Any(float.IsNaN))
         {
             FailRun("NaN in its state at the end of the phase", diverged: true);

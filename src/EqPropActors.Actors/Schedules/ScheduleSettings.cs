@@ -40,10 +40,12 @@ public enum PhaseControl
 /// The schedule and, for <see cref="ScheduleKind.Async"/>, the ways in which locality and asynchrony are made
 /// worse on purpose, for plausibility studies.
 /// </summary>
-/// <param name="DelaySteps">A neighbour's activity is integrated this many of the neighbour's steps late.</param>
-/// <param name="Jitter">Each message is delayed by up to this many further steps (uniform, drawn per message).</param>
-/// <param name="RateSpread">Group g steps at relative speed 1 − u_g·spread, u_g uniform in [0, 1] from the run seed
-/// and the group id: the slowest groups take up to 1/(1 − spread) ticks per step.</param>
+/// <param name="Delay">Transmission delay in units of the nominal time constant τ0: a neighbour's activity is
+/// integrated this much simulated time after it was sent (Delay / dt steps of the receiver's clock).</param>
+/// <param name="Jitter">Each message is delayed by a further time uniform in [0, Jitter] (units of τ0), drawn per message.</param>
+/// <param name="TauSpread">Group g has time constant τ_g = 1 + u_g·spread (units of τ0), u_g uniform in [0, 1) from the
+/// run seed and the group id (<see cref="TimeConstantOf"/>): every group steps the same dt per tick, a slow group moves
+/// dt/τ_g of the way to its drive. 0: every group has τ0.</param>
 /// <param name="SendThreshold">Event-driven sending: a group sends its activity only when some rate changed by more
 /// than this since the last activity it sent (0: every step).</param>
 /// <param name="SendMode">How the threshold is applied: to the change since the last send, or to the change not
@@ -63,13 +65,13 @@ public enum PhaseControl
 /// presynaptic rates it holds at that moment. No barrier and no quiescence detection.</param>
 /// <param name="Seed">Run seed; each group's random numbers derive from it and the group id.</param>
 /// <param name="MaxLead">Bounded asynchrony: a group waits rather than run more than this many steps (plus the
-/// configured delay and jitter) ahead of the newest activity it holds from any neighbour. Steps stand for the same
-/// physical time dt in every group; without a bound, a cheap group (the 10-unit output) would race through its
+/// configured delay and jitter, in steps) ahead of the newest activity it holds from any neighbour. Steps stand for the
+/// same simulated time dt in every group; without a bound, a cheap group (the 10-unit output) would race through its
 /// whole step budget against its neighbour's initial state.</param>
 /// <param name="DelegateDrive">Sync: a group whose only source is one larger group gets its drive from that source
 /// instead of the source's rates (<see cref="Core.Dynamics.DelegatedDrive"/>): the same numbers, far fewer bytes
 /// per step. Off: every activity message carries the sender's rates, as in the async schedule.</param>
-public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int DelaySteps = 0, int Jitter = 0, double RateSpread = 0,
+public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, double Delay = 0, double Jitter = 0, double TauSpread = 0,
     float SendThreshold = 0, int Seed = 1, int MaxLead = 2, bool DelegateDrive = true, SendMode SendMode = SendMode.Threshold,
     double DropProbability = 0, float NoiseStd = 0, double UpdateProbability = 1, PhaseControl PhaseControl = PhaseControl.Coordinator)
 {
@@ -84,10 +86,12 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
 
     public void Validate()
     {
-        if (DelaySteps < 0 || Jitter < 0)
-            throw new Core.ConfigurationException($"--delay-steps and --jitter must be non-negative, got {DelaySteps} and {Jitter}");
-        if (RateSpread is < 0 or >= 1)
-            throw new Core.ConfigurationException($"--rate-spread must be in [0, 1), got {RateSpread}");
+        if (!IsNonNegativeNumber(Delay))
+            throw new Core.ConfigurationException($"--delay must be a non-negative time in units of τ, got {Invariant(Delay)}");
+        if (!IsNonNegativeNumber(Jitter))
+            throw new Core.ConfigurationException($"--jitter must be a non-negative time in units of τ, got {Invariant(Jitter)}");
+        if (!IsNonNegativeNumber(TauSpread))
+            throw new Core.ConfigurationException($"--tau-spread must be a non-negative number, got {Invariant(TauSpread)}");
         if (MaxLead < 1)
             throw new Core.ConfigurationException($"the lead bound must be at least 1 step, got {MaxLead}");
         if (SendThreshold < 0)
@@ -98,9 +102,20 @@ public sealed record ScheduleSettings(ScheduleKind Kind = ScheduleKind.Sync, int
             throw new Core.ConfigurationException($"--drop-prob must be in [0, 1), got {DropProbability}");
         if (!(NoiseStd >= 0) || float.IsInfinity(NoiseStd))
             throw new Core.ConfigurationException($"--noise-std must be a non-negative number, got {NoiseStd}");
-        if (Kind == ScheduleKind.Sync && (DelaySteps > 0 || Jitter > 0 || RateSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold
+        if (Kind == ScheduleKind.Sync && (Delay > 0 || Jitter > 0 || TauSpread > 0 || SendThreshold > 0 || SendMode != SendMode.Threshold
                 || DropProbability > 0 || NoiseStd > 0 || UpdateProbability < 1 || PhaseControl != PhaseControl.Coordinator))
             throw new Core.ConfigurationException(
-                "--delay-steps, --jitter, --rate-spread, --send-threshold, --send-mode sigma-delta, --drop-prob, --noise-std, --update-prob and --phase-control local need --schedule async");
+                "--delay, --jitter, --tau-spread, --send-threshold, --send-mode sigma-delta, --drop-prob, --noise-std, --update-prob and --phase-control local need --schedule async");
     }
+
+    private static bool IsNonNegativeNumber(double value) => value >= 0 && double.IsFinite(value);
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Group <paramref name="group"/>'s time constant τ_g in units of τ0: 1 + u_g·<see cref="TauSpread"/>, u_g uniform in
+    /// [0, 1) from the run seed and the group id (its own stream, so the group's other draws do not move it).
+    /// </summary>
+    public double TimeConstantOf(int group) =>
+        TauSpread == 0 ? 1 : 1 + TauSpread * Core.Randomness.SeedDerivation.Generator(Seed, "group-time-constant", group).NextDouble();
 }

@@ -66,12 +66,18 @@ public static class ConfigArguments
             throw new ConfigurationException($"--config {path}: not a run configuration: {e.Message}");
         }
         var arguments = new List<string>();
-        foreach (var (key, value) in settings)
+        foreach (var (field, value) in settings)
         {
-            if (ProvenanceKeys.Contains(key) || TrainingConfig.RecordedOnlyKeys.Contains(key))
+            if (ProvenanceKeys.Contains(field) || TrainingConfig.RecordedOnlyKeys.Contains(field))
                 continue;
+            if (LegacyScheduleFields.Keys.Contains(field))
+            {
+                RejectLegacyField(path, field, value, settings);
+                continue; // a zero: what every run without those settings wrote
+            }
+            string key = TrainingConfig.OptionOfKey(field);
             if (!TrainOptionNames.Contains(key))
-                throw new ConfigurationException($"--config {path}: '{key}' is not an option of 'eqprop train' (a config.json from another version of eqprop?)");
+                throw new ConfigurationException($"--config {path}: '{field}' is not an option of 'eqprop train' (a config.json from another version of eqprop?)");
             if (overridden.Contains(key) || value is null)
                 continue;
             switch (value.GetValueKind())
@@ -97,5 +103,20 @@ public static class ConfigArguments
             JsonValueKind.Number => node.ToJsonString(),
             _ => throw new ConfigurationException($"--config {path}: '{node?.ToJsonString()}' is not a number or a string"),
         };
+    }
+
+    private static void RejectLegacyField(string path, string field, JsonNode? value, JsonObject settings)
+    {
+        if (value?.GetValueKind() != JsonValueKind.Number)
+            throw new ConfigurationException($"--config {path}: '{field}' is not a number");
+        double dt = settings["dt"]?.GetValueKind() == JsonValueKind.Number ? settings["dt"]!.GetValue<double>() : new TrainingConfig().Dt;
+        try
+        {
+            LegacyScheduleFields.Reject(field, value.GetValue<double>(), dt);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new ConfigurationException($"--config {path}: {e.Message}");
+        }
     }
 }

@@ -13,7 +13,7 @@ public static class EngineFactory
 {
     public static ScheduleSettings ScheduleOf(TrainingConfig config) => new(
         config.ActorSchedule == "async" ? ScheduleKind.Async : ScheduleKind.Sync,
-        config.DelaySteps, config.Jitter, config.RateSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive,
+        config.Delay, config.Jitter, config.TauSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive,
         SendMode: config.SendMode == "sigma-delta" ? SendMode.SigmaDelta : SendMode.Threshold,
         DropProbability: config.DropProbability, NoiseStd: config.NoiseStd, UpdateProbability: config.UpdateProbability,
         PhaseControl: config.PhaseControl == "local" ? PhaseControl.Local : PhaseControl.Coordinator);

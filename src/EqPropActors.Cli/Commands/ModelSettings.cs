@@ -129,9 +129,9 @@ public class ModelSettings : NetworkSettings
             MaxWeightMagnitude = MaxWeight ?? 1e4f,
             Threads = Threads ?? 1, // measured below when not given: the choice needs the resolved shapes
             ActorSchedule = ParseChoice(ActorSchedule, "--schedule", ("sync", "sync"), ("async", "async")),
-            DelaySteps = DelaySteps,
+            Delay = Delay,
             Jitter = Jitter,
-            RateSpread = RateSpread,
+            TauSpread = TauSpread,
             SendThreshold = SendThreshold,
             SendMode = ParseChoice(SendMode, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta")),
             DropProbability = DropProbability,

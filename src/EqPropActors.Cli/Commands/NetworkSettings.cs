@@ -31,17 +31,17 @@ public class NetworkSettings : CommandSettings
     [Description("Actor engine schedule: sync (a barrier per step: bit for bit the batch engine, default) or async (no barrier; not deterministic)")]
     public string ActorSchedule { get; init; } = "sync";
 
-    [CommandOption("--delay-steps <D>")]
-    [Description("Async: neighbours' activity is integrated D of their steps late. Default: 0")]
-    public int DelaySteps { get; init; }
+    [CommandOption("--delay <TAU>")]
+    [Description("Async: neighbours' activity arrives TAU after it was sent, in units of the time constant τ (TAU/dt steps). Default: 0")]
+    public double Delay { get; init; }
 
-    [CommandOption("--jitter <J>")]
-    [Description("Async: each message is delayed by up to J further steps, at random. Default: 0")]
-    public int Jitter { get; init; }
+    [CommandOption("--jitter <TAU>")]
+    [Description("Async: each message is delayed by a further time drawn uniformly between 0 and TAU, in units of τ. Default: 0")]
+    public double Jitter { get; init; }
 
-    [CommandOption("--rate-spread <S>")]
-    [Description("Async: groups step at random relative speeds between 1 − S and 1. Default: 0")]
-    public double RateSpread { get; init; }
+    [CommandOption("--tau-spread <S>")]
+    [Description("Async: each group has its own time constant τ, at random between 1 and 1 + S (units of the nominal τ); a slower group moves less per step. Default: 0")]
+    public double TauSpread { get; init; }
 
     [CommandOption("--send-threshold <R>")]
     [Description("Async, event-driven sending: a group sends only when a rate changed by more than R since its last message. Default: 0")]
@@ -82,7 +82,7 @@ public class NetworkSettings : CommandSettings
     /// <summary>The actor engine's schedule as these options describe it (validated by the engine).</summary>
     public Actors.Schedules.ScheduleSettings ParseSchedule(int seed) => new(
         ModelSettings.ParseChoice(ActorSchedule, "--schedule", ("sync", Actors.Schedules.ScheduleKind.Sync), ("async", Actors.Schedules.ScheduleKind.Async)),
-        DelaySteps, Jitter, RateSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode(),
+        Delay, Jitter, TauSpread, SendThreshold, seed, DelegateDrive: !NoDriveDelegation, SendMode: ParseSendMode(),
         DropProbability: DropProbability, NoiseStd: NoiseStd, UpdateProbability: UpdateProbability, PhaseControl: ParsePhaseControl());
 
     public Actors.Schedules.PhaseControl ParsePhaseControl() =>

@@ -10,7 +10,7 @@ internal static class ConditionSlugs
 
     /// <summary>
     /// The slug of a condition named <paramref name="name"/> at <paramref name="gridPoint"/>:
-    /// <c>async__delay-steps-2__send-threshold-0.01</c>.
+    /// <c>async__delay-1__send-threshold-0.01</c>.
     /// </summary>
     public static string For(string name, IReadOnlyList<StudyOption> gridPoint)
     {

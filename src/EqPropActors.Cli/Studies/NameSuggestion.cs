@@ -9,7 +9,7 @@ internal static class NameSuggestion
     /// </summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
-        // Up to a third of the name may be wrong (at least 2 edits), so that 'delay-step' finds 'delay-steps' but
+        // Up to a third of the name may be wrong (at least 2 edits), so that 'tau-sprad' finds 'tau-spread' but
         // 'x' does not find 'dt'.
         int allowed = Math.Max(2, name.Length / 3);
         string? best = null;

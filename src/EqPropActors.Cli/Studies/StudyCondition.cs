@@ -10,7 +10,7 @@ public sealed class StudyCondition
         Options = options;
     }
 
-    /// <summary>The name as written in the spec, with the grid point appended (<c>async/delay-steps=2,send-threshold=0.01</c>).</summary>
+    /// <summary>The name as written in the spec, with the grid point appended (<c>async/delay=1,send-threshold=0.01</c>).</summary>
     public string Name { get; }
 
     /// <summary>A folder name for the condition: lowercase, only [a-z0-9._-], unique within its study.</summary>

@@ -38,7 +38,7 @@ internal sealed class StudySpecReader(string path)
             : [];
         var declared = ReadConditions(root);
         var grid = root.TryGetValue("grid", out var gridValue)
-            ? ReadGrid(TableOf(gridValue, "grid", "[grid] is a table of lists, e.g. delay-steps = [0, 1, 2]"))
+            ? ReadGrid(TableOf(gridValue, "grid", "[grid] is a table of lists, e.g. delay = [0, 0.5, 1]"))
             : [];
         foreach (var (condition, table) in declared)
             foreach (var axis in grid)

@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 10;
+    public const int ProtocolVersion = 11;
 
     public const int SerializerId = 4711;
 
@@ -330,12 +330,12 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
 
     private static void Schedule(WireWriter w, ScheduleSettings s)
     {
-        w.Int((int)s.Kind); w.Int(s.DelaySteps); w.Int(s.Jitter); w.Double(s.RateSpread); w.Float(s.SendThreshold); w.Int(s.Seed); w.Int(s.MaxLead); w.Bool(s.DelegateDrive); w.Int((int)s.SendMode);
+        w.Int((int)s.Kind); w.Double(s.Delay); w.Double(s.Jitter); w.Double(s.TauSpread); w.Float(s.SendThreshold); w.Int(s.Seed); w.Int(s.MaxLead); w.Bool(s.DelegateDrive); w.Int((int)s.SendMode);
         w.Double(s.DropProbability); w.Float(s.NoiseStd); w.Double(s.UpdateProbability); w.Int((int)s.PhaseControl);
     }
 
     private static ScheduleSettings ReadSchedule(WireReader r) =>
-        new(r.Enum<ScheduleKind>(), r.Int(), r.Int(), r.Double(), r.Float(), r.Int(), r.Int(), r.Bool(), r.Enum<SendMode>(), r.Double(), r.Float(), r.Double(),
+        new(r.Enum<ScheduleKind>(), r.Double(), r.Double(), r.Double(), r.Float(), r.Int(), r.Int(), r.Bool(), r.Enum<SendMode>(), r.Double(), r.Float(), r.Double(),
             r.Enum<PhaseControl>());
 
     private static void Slice(WireWriter w, GroupSlice slice)

@@ -126,19 +126,45 @@ public sealed class RunDirectory
     /// <summary>Reads a config.json written by <see cref="WriteConfig"/>; the message names the file and what is wrong.</summary>
     public static TrainingConfig ReadConfig(string configPath)
     {
+        TrainingConfig config;
         try
         {
             var node = JsonNode.Parse(System.IO.File.ReadAllBytes(configPath)) as JsonObject
                 ?? throw new JsonException("expected a JSON object");
             foreach (var key in ProvenanceKeys)
                 node.Remove(key);
-            var config = node.Deserialize<TrainingConfig>(Json) ?? throw new JsonException("empty document");
-            config.Validate();
-            return config;
+            config = node.Deserialize<TrainingConfig>(Json) ?? throw new JsonException("empty document");
         }
         catch (Exception e) when (e is JsonException or ConfigurationException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{configPath}: not a valid run configuration: {e.Message}", e);
+            throw InvalidConfiguration(configPath, e);
+        }
+        RejectLegacyFields(config, configPath);
+        try
+        {
+            config.Validate();
+            return config;
+        }
+        catch (ConfigurationException e)
+        {
+            throw InvalidConfiguration(configPath, e);
+        }
+    }
+
+    private static InvalidDataException InvalidConfiguration(string configPath, Exception e) =>
+        new($"{configPath}: not a valid run configuration: {e.Message}", e);
+
+    /// <summary>A file from an older version: a settings error of its own, naming the file, the field and what to
+    /// write instead (not "not a valid run configuration": the file is fine, its settings mean something else now).</summary>
+    private static void RejectLegacyFields(TrainingConfig config, string configPath)
+    {
+        try
+        {
+            LegacyScheduleFields.Reject(config.LegacyDelaySteps, config.LegacyJitterSteps, config.LegacyRateSpread, config.Dt);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new ConfigurationException($"{configPath}: {e.Message}");
         }
     }
 

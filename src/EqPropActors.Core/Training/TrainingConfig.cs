@@ -116,16 +116,31 @@ public sealed record TrainingConfig
     [JsonPropertyName("schedule")]
     public string ActorSchedule { get; init; } = "sync";
 
-    /// <summary>Async schedule: transmission delay and jitter in the sender's steps, spread of the groups' step rates,
-    /// and the event-driven sending threshold.</summary>
-    [JsonPropertyName("delay-steps")]
-    public int DelaySteps { get; init; }
+    /// <summary>Async schedule: transmission delay and jitter (units of τ0), spread of the groups' time constants
+    /// (see the actor engine's ScheduleSettings), and the event-driven sending threshold.</summary>
+    [JsonPropertyName("delay")]
+    public double Delay { get; init; }
 
-    [JsonPropertyName("jitter")]
-    public int Jitter { get; init; }
+    /// <summary>--jitter; not "jitter", which files written before delays were times used for the jitter in steps.</summary>
+    [JsonPropertyName("jitter-tau")]
+    public double Jitter { get; init; }
 
-    [JsonPropertyName("rate-spread")]
-    public double RateSpread { get; init; }
+    [JsonPropertyName("tau-spread")]
+    public double TauSpread { get; init; }
+
+    /// <summary>Older config.json files: delay and jitter in steps, step-rate spread. Read so that such a file is
+    /// explained (<see cref="LegacyScheduleFields"/>), never written.</summary>
+    [JsonPropertyName(LegacyScheduleFields.DelaySteps)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double LegacyDelaySteps { get; init; }
+
+    [JsonPropertyName(LegacyScheduleFields.JitterSteps)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double LegacyJitterSteps { get; init; }
+
+    [JsonPropertyName(LegacyScheduleFields.RateSpread)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double LegacyRateSpread { get; init; }
 
     [JsonPropertyName("send-threshold")]
     public float SendThreshold { get; init; }
@@ -189,6 +204,12 @@ public sealed record TrainingConfig
     /// <summary>The keys of config.json that no command-line option sets (the program fixes them).</summary>
     public static IReadOnlySet<string> RecordedOnlyKeys { get; } = new HashSet<string> { "evaluation-batch-size", "divergence-check-every" };
 
+    /// <summary>
+    /// The option a config.json key sets: its own name, except "jitter-tau" (--jitter), which keeps the jitter in τ
+    /// apart from the "jitter" in steps of older files (<see cref="LegacyScheduleFields"/>).
+    /// </summary>
+    public static string OptionOfKey(string key) => key == "jitter-tau" ? "jitter" : key;
+
     /// <summary>The factor applied to every learning rate during <paramref name="epoch"/> (1-based).</summary>
     public float LearningRateScale(int epoch) => Schedule switch
     {
@@ -201,6 +222,7 @@ public sealed record TrainingConfig
     /// <summary>Checks the combination of settings; the message names the option and what was expected.</summary>
     public void Validate()
     {
+        LegacyScheduleFields.Reject(LegacyDelaySteps, LegacyJitterSteps, LegacyRateSpread, Dt);
         var network = CreateNetwork();
         Require(LearningRates.Length == network.PairCount,
             $"--lrs has {LearningRates.Length} value(s) but --layers {string.Join(',', Layers)} has {network.PairCount} layer pairs; give one learning rate per pair");

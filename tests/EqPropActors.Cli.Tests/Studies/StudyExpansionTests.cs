@@ -19,7 +19,7 @@ public sealed class StudyExpansionTests
         name = "async"
         schedule = "async"
         [grid]
-        delay-steps = [0, 1, 2]
+        delay = [0, 1, 2]
         send-threshold = [0.0, 0.01]
         """;
 
@@ -29,12 +29,12 @@ public sealed class StudyExpansionTests
         var spec = StudySpec.Parse(TwoConditionsAndGrid, Path);
         Assert.Equal(
             [
-                "sync/delay-steps=0,send-threshold=0", "sync/delay-steps=0,send-threshold=0.01",
-                "sync/delay-steps=1,send-threshold=0", "sync/delay-steps=1,send-threshold=0.01",
-                "sync/delay-steps=2,send-threshold=0", "sync/delay-steps=2,send-threshold=0.01",
-                "async/delay-steps=0,send-threshold=0", "async/delay-steps=0,send-threshold=0.01",
-                "async/delay-steps=1,send-threshold=0", "async/delay-steps=1,send-threshold=0.01",
-                "async/delay-steps=2,send-threshold=0", "async/delay-steps=2,send-threshold=0.01",
+                "sync/delay=0,send-threshold=0", "sync/delay=0,send-threshold=0.01",
+                "sync/delay=1,send-threshold=0", "sync/delay=1,send-threshold=0.01",
+                "sync/delay=2,send-threshold=0", "sync/delay=2,send-threshold=0.01",
+                "async/delay=0,send-threshold=0", "async/delay=0,send-threshold=0.01",
+                "async/delay=1,send-threshold=0", "async/delay=1,send-threshold=0.01",
+                "async/delay=2,send-threshold=0", "async/delay=2,send-threshold=0.01",
             ],
             spec.Conditions.Select(c => c.Name));
     }
@@ -44,10 +44,10 @@ public sealed class StudyExpansionTests
     {
         var spec = StudySpec.Parse(TwoConditionsAndGrid, Path);
         Assert.Equal(
-            ["--engine", "actors", "--epochs", "5", "--schedule", "sync", "--delay-steps", "0", "--send-threshold", "0"],
+            ["--engine", "actors", "--epochs", "5", "--schedule", "sync", "--delay", "0", "--send-threshold", "0"],
             spec.Conditions[0].ToArguments());
         Assert.Equal(
-            ["--engine", "actors", "--epochs", "5", "--schedule", "async", "--delay-steps", "2", "--send-threshold", "0.01"],
+            ["--engine", "actors", "--epochs", "5", "--schedule", "async", "--delay", "2", "--send-threshold", "0.01"],
             spec.Conditions[11].ToArguments());
     }
 
@@ -55,8 +55,8 @@ public sealed class StudyExpansionTests
     public void Slugs_AreFolderNamesWithTheGridPoint()
     {
         var spec = StudySpec.Parse(TwoConditionsAndGrid, Path);
-        Assert.Equal("sync__delay-steps-0__send-threshold-0", spec.Conditions[0].Slug);
-        Assert.Equal("async__delay-steps-2__send-threshold-0.01", spec.Conditions[11].Slug);
+        Assert.Equal("sync__delay-0__send-threshold-0", spec.Conditions[0].Slug);
+        Assert.Equal("async__delay-2__send-threshold-0.01", spec.Conditions[11].Slug);
         Assert.Equal(12, spec.Conditions.Select(c => c.Slug).Distinct().Count());
     }
 
@@ -65,7 +65,7 @@ public sealed class StudyExpansionTests
     {
         var spec = StudySpec.Parse(TwoConditionsAndGrid, Path);
         Assert.Same(spec.Conditions[0], spec.Baseline);
-        Assert.Equal("sync/delay-steps=0,send-threshold=0", spec.Baseline.Name);
+        Assert.Equal("sync/delay=0,send-threshold=0", spec.Baseline.Name);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class StudyExpansionTests
             [[condition]]
             name = "async-delay-2"
             schedule = "async"
-            delay-steps = 2
+            delay = 2
             """, Path);
         Assert.Equal(["sync", "async-delay-2"], spec.Conditions.Select(c => c.Name));
         Assert.Equal(["sync", "async-delay-2"], spec.Conditions.Select(c => c.Slug));
@@ -152,22 +152,22 @@ public sealed class StudyExpansionTests
             [[condition]]
             name = "async"
             schedule = "async"
-            delay-steps = 2
+            delay = 2
             beta = 0.5
             [[condition]]
             name = "async-again"
             schedule = "async"
-            delay-steps = 2
+            delay = 2
             beta = 0.5
             """, Path);
         // persistent = false is the same as leaving the flag out; epochs and engine come from [base] for all.
-        Assert.Equal(["schedule", "delay-steps", "beta"], spec.VariedOptions);
+        Assert.Equal(["schedule", "delay", "beta"], spec.VariedOptions);
     }
 
     [Fact]
     public void VariedOptions_OfAGrid_AreItsKeys()
     {
         var spec = StudySpec.Parse(TwoConditionsAndGrid, Path);
-        Assert.Equal(["schedule", "delay-steps", "send-threshold"], spec.VariedOptions);
+        Assert.Equal(["schedule", "delay", "send-threshold"], spec.VariedOptions);
     }
 }

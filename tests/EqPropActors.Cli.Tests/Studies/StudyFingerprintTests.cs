@@ -19,7 +19,7 @@ public sealed class StudyFingerprintTests
         name = "async"
         schedule = "async"
         [grid]
-        delay-steps = [0, 2]
+        delay = [0, 2]
         """;
 
     // The same runs: comments, blank lines, other quoting and spacing, seeds and lrs spelled differently, a new title.
@@ -44,7 +44,7 @@ public sealed class StudyFingerprintTests
         schedule = "async"
 
         [grid]
-        delay-steps = [ 0,
+        delay = [ 0,
                         2 ]
         """;
 
@@ -69,8 +69,8 @@ public sealed class StudyFingerprintTests
     [InlineData("gradcheck = true", "gradcheck = false")]
     [InlineData("gradcheck = true", "gradcheck = true\ngradcheck-repeats = 6")]
     [InlineData("name = \"async\"", "name = \"asynchronous\"")]
-    [InlineData("delay-steps = [0, 2]", "delay-steps = [2, 0]")]
-    [InlineData("delay-steps = [0, 2]", "delay-steps = [0, 2, 4]")]
+    [InlineData("delay = [0, 2]", "delay = [2, 0]")]
+    [InlineData("delay = [0, 2]", "delay = [0, 2, 4]")]
     public void ChangedContent_ChangesTheFingerprint(string before, string after)
     {
         var changed = Original.Replace(before, after, StringComparison.Ordinal);

@@ -30,9 +30,9 @@ public sealed class StudySpecErrorTests
             name = "sync"
             [[condition]]
             name = "async-delay-2"
-            delay-step = 2
+            tau-sprad = 2
             """);
-        AssertMentions(message, """studies/broken.toml: [[condition]] 2 ("async-delay-2"): unknown option 'delay-step'; did you mean 'delay-steps'?""");
+        AssertMentions(message, """studies/broken.toml: [[condition]] 2 ("async-delay-2"): unknown option 'tau-sprad'; did you mean 'tau-spread'?""");
     }
 
     [Theory]
@@ -70,10 +70,10 @@ public sealed class StudySpecErrorTests
     [InlineData("seeds = 1\n[base]\ndataset = true", "[base]", "'dataset' takes a value, not true/false")]
     [InlineData("seeds = 1\n[base]\ndataset = 1979-05-27", "[base]", "'dataset' is a", "not an option value")]
     [InlineData("seeds = 1\n[[condition]]\nname = \"a\"\nbeta = [0.1]", "[[condition]] 1 (\"a\")", "'beta' takes a number, not a list")]
-    [InlineData("seeds = 1\n[grid]\ndelay-steps = []", "[grid]", "'delay-steps' is an empty list")]
-    [InlineData("seeds = 1\n[grid]\ndelay-steps = 2", "[grid]", "'delay-steps' is the integer 2", "list of values")]
-    [InlineData("seeds = 1\n[grid]\ndelay-steps = [1, 2, 1]", "[grid]", "'delay-steps' lists 1 twice")]
-    [InlineData("seeds = 1\n[grid]\ndelay-steps = [[1, 2]]", "[grid]", "'delay-steps' takes an integer, not a list")]
+    [InlineData("seeds = 1\n[grid]\ndelay = []", "[grid]", "'delay' is an empty list")]
+    [InlineData("seeds = 1\n[grid]\ndelay = 2", "[grid]", "'delay' is the integer 2", "list of values")]
+    [InlineData("seeds = 1\n[grid]\ndelay = [1, 2, 1]", "[grid]", "'delay' lists 1 twice")]
+    [InlineData("seeds = 1\n[grid]\nbatch-size = [[1, 2]]", "[grid]", "'batch-size' takes an integer, not a list")]
     [InlineData("seeds = 1\n[grid]\nlrs = [[[0.1]]]", "[grid]", "'lrs' is a nested list")]
     [InlineData("seeds = 1\nbase = 3", "top level", "'base' is the integer 3")]
     [InlineData("seeds = 1\ngrid = [1]", "top level", "'grid' is a list")]
@@ -105,11 +105,11 @@ public sealed class StudySpecErrorTests
             name = "sync"
             [[condition]]
             name = "async"
-            delay-steps = 2
+            delay = 2
             [grid]
-            delay-steps = [0, 1]
+            delay = [0, 1]
             """);
-        AssertMentions(message, "[[condition]] 2 (\"async\")", "'delay-steps'", "[grid]");
+        AssertMentions(message, "[[condition]] 2 (\"async\")", "'delay'", "[grid]");
     }
 
     [Theory]

@@ -57,7 +57,7 @@ public sealed class StudySpecParsingTests
             epochs = 5
             beta = 0.01
             tolerance = 1e-4
-            rate-spread = 2.5e10
+            tau-spread = 2.5e10
             send-threshold = 0
             random-sign = true
             third-phase = false
@@ -71,7 +71,7 @@ public sealed class StudySpecParsingTests
                 new StudyOption("epochs", "5", false),
                 new StudyOption("beta", "0.01", false),
                 new StudyOption("tolerance", "0.0001", false),
-                new StudyOption("rate-spread", "25000000000", false),
+                new StudyOption("tau-spread", "25000000000", false),
                 new StudyOption("send-threshold", "0", false),
                 new StudyOption("random-sign", "true", true),
                 new StudyOption("third-phase", "false", true),
@@ -80,7 +80,7 @@ public sealed class StudySpecParsingTests
             ],
             condition.Options);
         Assert.Equal(
-            ["--dataset", "fashion-mnist", "--epochs", "5", "--beta", "0.01", "--tolerance", "0.0001", "--rate-spread", "25000000000",
+            ["--dataset", "fashion-mnist", "--epochs", "5", "--beta", "0.01", "--tolerance", "0.0001", "--tau-spread", "25000000000",
              "--send-threshold", "0", "--random-sign", "--lrs", "0.1,0.05", "--layers", "784,500,10"],
             condition.ToArguments());
     }
@@ -116,10 +116,10 @@ public sealed class StudySpecParsingTests
             epochs = 5
             [[condition]]
             name = "async"
-            delay-steps = 2
+            delay = 2
             schedule = "async"
             """, Path);
-        Assert.Equal(["--engine", "actors", "--schedule", "async", "--epochs", "5", "--delay-steps", "2"], spec.Baseline.ToArguments());
+        Assert.Equal(["--engine", "actors", "--schedule", "async", "--epochs", "5", "--delay", "2"], spec.Baseline.ToArguments());
     }
 
     [Fact]
@@ -141,5 +141,17 @@ public sealed class StudySpecParsingTests
         var thrown = Assert.Throws<FileNotFoundException>(() => StudySpec.Load(path));
         Assert.Contains(path, thrown.Message);
         Assert.Equal(path, thrown.FileName);
+    }
+
+    [Fact]
+    public void TheShippedAsynchronyStudy_GivesDelaysAndJitterInTau()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "EqPropActors.sln")))
+            root = root.Parent;
+        Assert.NotNull(root);
+        var spec = StudySpec.Load(System.IO.Path.Combine(root.FullName, "studies", "asynchrony.toml"));
+        var jittered = spec.Conditions.Single(c => c.ToArguments().Contains("--jitter")).ToArguments().ToArray();
+        Assert.Equal(["--delay", "0.5", "--jitter", "1"], jittered[^4..]);
     }
 }

@@ -11,7 +11,7 @@ namespace EqPropActors.Cluster.Tests.TestSupport;
 /// </summary>
 public static class FieldByField
 {
-    /// <summary>The path of the first difference, e.g. "Setup.Schedule.DelaySteps: 2 ≠ 0", or null when equal.</summary>
+    /// <summary>The path of the first difference, e.g. "Setup.Schedule.Delay: 0.2 ≠ 0", or null when equal.</summary>
     /// <param name="ignored">Properties that are not part of the wire format (by name).</param>
     public static string? FirstDifference(object? expected, object? actual, IReadOnlySet<string>? ignored = null, string path = "")
     {

@@ -26,7 +26,7 @@ public sealed record StudyRunRow(
 /// <list type="bullet">
 /// <item>a header line; comma-separated (RFC 4180 quoting), invariant culture; an empty cell is a missing value;</item>
 /// <item>columns in order: <c>condition</c>, <c>seed</c>, one column per varied option (named by the option, e.g.
-/// <c>delay-steps</c>, values kept as strings), <c>status</c> (completed | diverged | interrupted | failed | pending),
+/// <c>delay</c>, values kept as strings), <c>status</c> (completed | diverged | interrupted | failed | pending),
 /// <c>reason</c> (free text), then the metric columns (every column between <c>reason</c> and <c>run_dir</c>, e.g.
 /// <c>epochs,val_error,test_error,...,seconds</c>; error columns are fractions), then <c>run_dir</c> (relative to the
 /// study folder; the run's metrics.csv is there).</item>

@@ -40,8 +40,8 @@ public static class GradcheckArguments
         if (config.Engine != "batch")
         {
             args.AddRange(["--engine", "actors", "--schedule", config.ActorSchedule,
-                "--delay-steps", config.DelaySteps.ToString(c), "--jitter", config.Jitter.ToString(c),
-                "--rate-spread", config.RateSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c), "--send-mode", config.SendMode,
+                "--delay", config.Delay.ToString("R", c), "--jitter", config.Jitter.ToString("R", c),
+                "--tau-spread", config.TauSpread.ToString("R", c), "--send-threshold", config.SendThreshold.ToString("R", c), "--send-mode", config.SendMode,
                 "--drop-prob", config.DropProbability.ToString("R", c), "--noise-std", config.NoiseStd.ToString("R", c),
                 "--update-prob", config.UpdateProbability.ToString("R", c), "--phase-control", config.PhaseControl]);
             if (!config.DelegateDrive)

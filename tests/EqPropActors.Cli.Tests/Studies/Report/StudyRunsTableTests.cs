@@ -4,7 +4,7 @@ namespace EqPropActors.Cli.Tests.Studies.Report;
 
 public sealed class StudyRunsTableTests
 {
-    private const string Header = "condition,seed,delay-steps,lr,status,reason,epochs,test_error,val_error,run_dir\n";
+    private const string Header = "condition,seed,delay,lr,status,reason,epochs,test_error,val_error,run_dir\n";
 
     [Fact]
     public void Parse_AQuotedReasonWithACommaStaysOneField()
@@ -23,11 +23,11 @@ public sealed class StudyRunsTableTests
     {
         var table = StudyRunsTable.Parse(Header + "sync,1,0,0.1,completed,,3,0.15,0.16,runs/sync/seed-1\n", "runs.csv");
 
-        Assert.Equal(["delay-steps", "lr"], table.OptionNames);
+        Assert.Equal(["delay", "lr"], table.OptionNames);
         Assert.Equal(["epochs", "test_error", "val_error"], table.MetricNames);
         var run = table.Runs[0];
         Assert.Equal(("sync", 1), (run.Condition, run.Seed));
-        Assert.Equal("0", run.Options["delay-steps"]);
+        Assert.Equal("0", run.Options["delay"]);
         Assert.Equal("0.1", run.Options["lr"]);
     }
 

@@ -41,7 +41,7 @@ public static class SyntheticStudy
 
     public static double Angle(string condition, int seed) => 55 + Array.IndexOf(Conditions, condition) * 3 + 0.7 * seed;
 
-    private static string DelaySteps(string condition) => condition == Baseline ? "0" : condition["delay-".Length..];
+    private static string Delay(string condition) => condition == Baseline ? "0" : condition["delay-".Length..];
 
     public static StudyRunsTable Table(string directory) => StudyRunsTable.Read(Path.Combine(directory, "runs.csv"));
 
@@ -62,7 +62,7 @@ public static class SyntheticStudy
     public static void Write(string directory)
     {
         var c = CultureInfo.InvariantCulture;
-        var runs = new StringBuilder("condition,seed,delay-steps,status,reason,epochs,val_error,test_error,weight_angle_pair2_deg,seconds,run_dir\n");
+        var runs = new StringBuilder("condition,seed,delay,status,reason,epochs,val_error,test_error,weight_angle_pair2_deg,seconds,run_dir\n");
         foreach (var condition in Conditions)
         {
             foreach (int seed in Seeds)
@@ -71,7 +71,7 @@ public static class SyntheticStudy
                 string runDir = $"runs/{condition}/seed-{seed}";
                 string reason = diverged ? "\"" + DivergedReason + "\"" : "";
                 string val = ValError(condition, seed) is { } v ? v.ToString("R", c) : "";
-                runs.Append(c, $"{condition},{seed},{DelaySteps(condition)},{(diverged ? "diverged" : "completed")},{reason},3,{val},");
+                runs.Append(c, $"{condition},{seed},{Delay(condition)},{(diverged ? "diverged" : "completed")},{reason},3,{val},");
                 runs.Append(c, $"{TestError(condition, seed):R},{Angle(condition, seed):R},{12.5 + seed:R},{runDir}\n");
                 WriteMetrics(Path.Combine(directory, runDir), condition, seed, diverged);
             }
