@@ -69,6 +69,10 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Equal(0, Cell(threshold, "lost_messages"));
         Assert.True(Cell(lossy, "lost_messages") > 0, "a lossy channel loses messages");
         Assert.All(rows, row => Assert.True(Cell(row, "fresh_residual") > 0, "async runs measure the residual against fresh states"));
+        // The report tabulates the costs and imperfections that differ between conditions, next to the errors.
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("## lost messages", report);
+        Assert.Contains("## bytes", report);
     }
 
     [Fact]

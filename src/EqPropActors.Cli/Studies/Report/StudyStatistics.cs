@@ -66,13 +66,15 @@ public sealed class StudyStatistics
         var mainMetrics = new[] { "test_error", "val_error" }
             .Concat(table.MetricNames.Where(IsAngle))
             .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(m)))
-            // The steps a phase took are worth a table only where they differ, i.e. where a condition lets phases end when settled.
-            .Concat(PhaseStepMetrics.Where(m => CompletedRunsDiffer(table, m)))
+            // The steps a phase took are worth a table only where they differ (where a condition lets phases end when
+            // settled); so are the async schedule's costs and imperfections: what accuracy costs in communication.
+            .Concat(MetricsShownWhereTheyDiffer.Where(m => table.MetricNames.Contains(m) && CompletedRunsDiffer(table, m)))
             .ToArray();
         return new StudyStatistics(conditions, baseline, mainMetrics, rows);
     }
 
-    private static readonly string[] PhaseStepMetrics = ["free_steps", "nudged_steps"];
+    private static readonly string[] MetricsShownWhereTheyDiffer =
+        ["free_steps", "nudged_steps", "messages", "bytes", "staleness", "lost_messages", "fresh_residual", "stale_ended_phases"];
 
     private static bool CompletedRunsDiffer(StudyRunsTable table, string metric) =>
         table.Runs.Where(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(metric)).Select(r => r.Metrics[metric]).Distinct().Count() > 1;
