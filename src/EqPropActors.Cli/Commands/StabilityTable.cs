@@ -19,9 +19,14 @@ internal static class StabilityTable
         var critical = report.CriticalDelay;
         string beyond = $"> {report.MaxDelaySteps} steps";
         string Steps(double? steps, double? tau) => steps is { } s && tau is { } t ? $"{s.ToString("0.#", CultureInfo.InvariantCulture)} steps = {Tau(t)} τ" : beyond;
-        Console.WriteLine($"Critical delay (the first d whose spectral radius is ≥ 1): median {Steps(critical.MedianSteps, critical.MedianTau)}, " +
-            $"range {Steps(critical.MinSteps, critical.MinTau)} to {Steps(critical.MaxSteps, critical.MaxTau)}; " +
-            $"{critical.SamplesBeyondMaxDelay} of {analysed} samples stay below 1 up to d = {report.MaxDelaySteps}.");
+        Console.WriteLine(critical.SamplesBeyondMaxDelay == analysed
+            ? $"Critical delay (the first d whose spectral radius is ≥ 1): none up to d = {report.MaxDelaySteps} ({Tau(report.MaxDelaySteps * report.Dt)} τ) in any of the {analysed} samples."
+            : $"Critical delay (the first d whose spectral radius is ≥ 1): median {Steps(critical.MedianSteps, critical.MedianTau)}, " +
+              $"range {Steps(critical.MinSteps, critical.MinTau)} to {Steps(critical.MaxSteps, critical.MaxTau)}; " +
+              $"{critical.SamplesBeyondMaxDelay} of {analysed} samples stay below 1 up to d = {report.MaxDelaySteps}.");
+        if (report.CouplingRadius is { } coupling)
+            Console.WriteLine($"max |eig(J)|: median {Margin(coupling.Median)}, range {Margin(coupling.Min)} to {Margin(coupling.Max)}; " +
+                $"{report.SamplesStableAtEveryDelay} of {analysed} samples have (1 − dt) + dt·max |eig(J)| < 1 and are stable at every delay, however long.");
         if (report.ContinuousMargin is { } margin)
             Console.WriteLine($"Undelayed continuous-time margin max Re eig(∂μ/∂s) (= max Re eig(J) − 1 in the VF form): median {Margin(margin.Median)}, " +
                 $"range {Margin(margin.Min)} to {Margin(margin.Max)} (negative: ds/dt = μ(s) is locally stable without delay).");

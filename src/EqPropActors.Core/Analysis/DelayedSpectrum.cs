@@ -105,6 +105,27 @@ public static class DelayedSpectrum
         return companion.Evd(Symmetricity.Asymmetric).EigenValues.Max(Complex.Abs);
     }
 
+    /// <summary>
+    /// max |λ| over the eigenvalues of the coupling K when every unit has the same local slope, else null. With
+    /// |a| + dt·max|λ| &lt; 1 (a = 1 + dt·slope; VF form: max |eig(J)| &lt; 1 for dt ≤ 1) the map is stable at every delay:
+    /// a root with |z| ≥ 1 would need |z^d (z − a)| ≥ |z| − |a| ≥ 1 − |a| &gt; dt·|λ|, so none exists
+    /// (<see cref="IsStableAtEveryDelay"/>).
+    /// </summary>
+    public static double? CouplingSpectralRadius(DelayedLinearisation linearisation)
+    {
+        if (linearisation.UniformLocalSlope() is not { } slope)
+            return null;
+        return linearisation.JacobianEigenvalues().Select(eigenvalue => Complex.Abs(eigenvalue - slope)).DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>Whether |a| + dt·max|λ| &lt; 1, which rules out a root on or outside the unit circle at any delay; null with unequal slopes.</summary>
+    public static bool? IsStableAtEveryDelay(DelayedLinearisation linearisation)
+    {
+        if (linearisation.UniformLocalSlope() is not { } slope || CouplingSpectralRadius(linearisation) is not { } radius)
+            return linearisation.Count == 0 ? true : null;
+        return Math.Abs(1 + linearisation.Dt * slope) + linearisation.Dt * radius < 1;
+    }
+
     /// <summary>The smallest delay whose radius is at least 1, or null when every delay up to the last one is stable.</summary>
     public static int? CriticalDelay(IReadOnlyList<double> radiiByDelay)
     {

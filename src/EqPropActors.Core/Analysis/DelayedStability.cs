@@ -52,7 +52,8 @@ public static class DelayedStability
     {
         double[] radii = DelayedSpectrum.SpectralRadii(linearisation, maxDelaySteps);
         return new SampleStability(sample, linearisation.Count, linearisation.SaturatedCount, radii,
-            DelayedSpectrum.CriticalDelay(radii), linearisation.ContinuousMargin());
+            DelayedSpectrum.CriticalDelay(radii), linearisation.ContinuousMargin(), DelayedSpectrum.CouplingSpectralRadius(linearisation),
+            DelayedSpectrum.IsStableAtEveryDelay(linearisation));
     }
 
     private static void Validate(DelayedStabilitySettings settings, NetworkSpec network, Dataset data)
@@ -112,8 +113,10 @@ public static class DelayedStability
 
         double[] margins = perSample.Where(s => s.ContinuousMargin is not null).Select(s => s.ContinuousMargin!.Value).ToArray();
         var margin = margins.Length == 0 ? null : new RangeSummary(margins.Median(), margins.Min(), margins.Max());
+        double[] couplingRadii = perSample.Where(s => s.CouplingRadius is not null).Select(s => s.CouplingRadius!.Value).ToArray();
+        var couplingRadius = couplingRadii.Length == 0 ? null : new RangeSummary(couplingRadii.Median(), couplingRadii.Min(), couplingRadii.Max());
         double[] active = perSample.Select(s => (double)s.ActiveUnits).ToArray();
         return new DelayedStabilityReport(dt, settings.MaxDelaySteps, samples, withoutFixedPoint, rows, criticalSummary, margin,
-            new RangeSummary(active.Median(), active.Min(), active.Max()), perSample);
+            couplingRadius, perSample.Count(s => s.StableAtEveryDelay == true), new RangeSummary(active.Median(), active.Min(), active.Max()), perSample);
     }
 }

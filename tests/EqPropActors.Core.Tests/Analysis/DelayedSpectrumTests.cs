@@ -52,6 +52,19 @@ public sealed class DelayedSpectrumTests
             Assert.Equal(DelayedSpectrum.CompanionSpectralRadius(linearisation, delay), radii[delay], ExactTolerance);
     }
 
+    [Fact]
+    public void CouplingInsideTheUnitCircleIsStableAtEveryDelayAndOutsideItIsNot()
+    {
+        var inside = RandomLayeredLinearisation([5, 4, 3], uniformSlope: true, seed: 2, largestEigenvalue: 0.9);
+        var outside = RandomLayeredLinearisation([5, 4, 3], uniformSlope: true, seed: 2, largestEigenvalue: 1.4);
+
+        Assert.Equal(0.9, DelayedSpectrum.CouplingSpectralRadius(inside)!.Value, 1e-9);
+        Assert.True(DelayedSpectrum.IsStableAtEveryDelay(inside));
+        Assert.All(DelayedSpectrum.SpectralRadii(inside, 40), radius => Assert.True(radius < 1, $"radius {radius}"));
+        Assert.False(DelayedSpectrum.IsStableAtEveryDelay(outside));
+        Assert.NotNull(DelayedSpectrum.CriticalDelay(DelayedSpectrum.SpectralRadii(outside, 40)));
+    }
+
     [Theory]
     [InlineData(true, 0)]
     [InlineData(true, 1)]
