@@ -90,6 +90,11 @@ public sealed class StabilityCommand : Command<StabilitySettings>
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (MathNet.Numerics.NonConvergenceException)
+        {
+            Console.Error.WriteLine("error: the eigenvalue solver did not converge on one sample's linearisation (MathNet's QR iteration); try other --samples or --dt");
+            return ExitCodes.Failure;
+        }
         if (settings.Json)
             Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions(RunDirectory.Json) { WriteIndented = false }));
         else

@@ -32,15 +32,28 @@ public static class DelayedSpectrum
         var radii = new double[maxDelaySteps + 1];
         if (linearisation.Count == 0)
             return radii; // every unit is held by the clip: no perturbation survives a step
-        if (linearisation.UniformLocalSlope() is not { } slope)
+        Complex[]? jacobianEigenvalues = null;
+        if (linearisation.UniformLocalSlope() is not null)
+        {
+            try
+            {
+                jacobianEigenvalues = linearisation.JacobianEigenvalues();
+            }
+            catch (NonConvergenceException)
+            {
+                // MathNet's QR iteration gave up on this Jacobian: the companion matrices below need no eigenvalues of J.
+            }
+        }
+        if (jacobianEigenvalues is null)
         {
             for (int delay = 0; delay <= maxDelaySteps; delay++)
                 radii[delay] = CompanionSpectralRadius(linearisation, delay);
             return radii;
         }
+        double slope = linearisation.UniformLocalSlope()!.Value;
         double localGain = 1 + linearisation.Dt * slope;
         // K is real, so its eigenvalues come in conjugate pairs whose polynomials have conjugate roots of equal modulus.
-        var couplingEigenvalues = linearisation.JacobianEigenvalues()
+        var couplingEigenvalues = jacobianEigenvalues
             .Where(eigenvalue => eigenvalue.Imaginary >= 0).Select(eigenvalue => eigenvalue - slope).ToArray();
         for (int delay = 0; delay <= maxDelaySteps; delay++)
             radii[delay] = couplingEigenvalues.Max(eigenvalue => RootRadius(localGain, linearisation.Dt * eigenvalue, delay));
