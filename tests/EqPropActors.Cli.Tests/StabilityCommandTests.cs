@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Core.Analysis;
 using EqPropActors.Core.Data;
+using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Network;
+using EqPropActors.Core.Training;
 
 namespace EqPropActors.Cli.Tests;
 
@@ -12,8 +14,12 @@ namespace EqPropActors.Cli.Tests;
 /// settings, a delay in τ becomes ⌈delay/dt⌉ steps, and bad options end with exit code 2 naming option and value.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class StabilityCommandTests
+public sealed class StabilityCommandTests : IDisposable
 {
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
     /// <summary>About a second: a small network, short free phase, few samples and delays.</summary>
     private static readonly string[] SmallAnalysis = ["stability", "--layers", "784,32,10", "--T1", "300", "--samples", "4"];
 
@@ -51,6 +57,30 @@ public sealed class StabilityCommandTests
         }
         Assert.Equal(4, json.RootElement.GetProperty("per_sample").GetArrayLength());
         Assert.True(json.RootElement.TryGetProperty("critical_delay", out _));
+    }
+
+    [Fact]
+    public void WeightsFromACheckpointAreTheOnesLinearised()
+    {
+        string run = _directory.File("vf-run");
+        CliRunner.RunOk(CliRunner.Train("--out", run));
+        string checkpoint = Path.Combine(run, RunDirectory.CheckpointFile);
+
+        var result = CliRunner.RunOk([.. SmallAnalysis, "--max-delay-steps", "3", "--weights", checkpoint, "--json"]);
+        using var json = JsonDocument.Parse(result.Output);
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+
+        var trained = DelayedStability.Run(new DelayedStabilitySettings
+        {
+            Layers = [784, 32, 10], Weights = Checkpoint.Load(checkpoint, [784, 32, 10]).Weights, FreeSteps = 300, Samples = 4, MaxDelaySteps = 3,
+        }, DatasetCatalog.Load(DatasetCatalog.Synthetic, null).Train);
+        var seeded = DelayedStability.Run(new DelayedStabilitySettings
+        {
+            Layers = [784, 32, 10], Weights = WeightInitializer.Create([784, 32, 10], 90, 1), FreeSteps = 300, Samples = 4, MaxDelaySteps = 3,
+        }, DatasetCatalog.Load(DatasetCatalog.Synthetic, null).Train);
+        for (int delay = 0; delay <= 3; delay++)
+            Assert.Equal(trained.Rows[delay].MedianRadius, rows[delay].GetProperty("median_radius").GetDouble(), 1e-12);
+        Assert.NotEqual(seeded.Rows[0].MedianRadius, trained.Rows[0].MedianRadius); // training moved the weights the command read
     }
 
     [Fact]
