@@ -68,6 +68,10 @@ public static class Program
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")
                 .WithExample("gradcheck", "--layers", "784,64,10", "--rho-prime", "--json")
                 .WithExample("gradcheck", "--weights", "runs/fmnist-vf/checkpoint.npz", "--layers", "784,500,10", "--rules", "vf", "--repeats", "5");
+            config.AddCommand<StabilityCommand>("stability")
+                .WithDescription("Linear stability of the free dynamics when neighbour activity arrives d steps late: spectral radius per delay and the critical delay")
+                .WithExample("stability", "--layers", "784,64,10", "--dataset", "fashion-mnist", "--max-delay-steps", "20", "--samples", "20")
+                .WithExample("stability", "--weights", "runs/fmnist-vf/checkpoint.npz", "--layers", "784,500,10", "--max-delay", "5", "--json");
             config.AddCommand<StudyCommand>("study")
                 .WithDescription("Run every condition of a study spec with every seed, then compare them with the baseline seed by seed (means, 95 % confidence intervals, paired differences, plots, report.md)")
                 .WithExample("study", "studies/asynchrony.toml", "--out", "studies-out/asynchrony")

@@ -91,6 +91,18 @@ public sealed class GradCheckCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ALayerTheNudgeNeverReachesHasNoAngleAndTheCheckStillAnswers()
+    {
+        // A send threshold above every change: after the phase's first message the hidden group never hears of the
+        // nudge, its update is exactly zero, and the angle to it is undefined. The output group's own update is not.
+        var output = CliRunner.RunOk([.. SmallCheck, "--angles", "0", "--engine", "actors", "--schedule", "async", "--send-threshold", "10"]).Output;
+        using var json = JsonDocument.Parse(output);
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("layer").GetInt32());
+        Assert.Equal("NaN", rows[1].GetProperty("one_sided_angle_deg").GetString());
+        Assert.InRange(rows[2].GetProperty("one_sided_angle_deg").GetDouble(), 0, 180);
+    }
+
     [Theory]
     [InlineData(false, "one-sided")]
     [InlineData(true, "centered")]

@@ -98,6 +98,18 @@ internal sealed class AsyncStepper : IPhaseStepper
 
     public void Run() => _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
 
+    /// <summary>The newest entry that has arrived by <paramref name="clock"/> (the oldest held if none has).</summary>
+    private static (InboundRates Rates, int Step, double Delay) NewestArrived((InboundRates Rates, int Step, double Delay)[] history, int clock)
+    {
+        if (history.Length == 0)
+            return default;
+        var chosen = history[0];
+        foreach (var entry in history)
+            if (entry.Step + entry.Delay <= clock)
+                chosen = entry;
+        return chosen;
+    }
+
     public void Receive(IEngineMessage message, int source)
     {
         switch (message)
@@ -262,14 +274,8 @@ internal sealed class AsyncStepper : IPhaseStepper
     {
         for (int i = 0; i < _neighbours.Sources.Length; i++)
         {
-            var history = _history[i];
-            if (history.Length == 0)
-                continue; // still the silence wired at the start
-            var chosen = history[0];
-            foreach (var entry in history)
-                if (entry.Step + entry.Delay <= Clock)
-                    chosen = entry;
-            _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
+            if (_history[i].Length > 0) // otherwise still the silence wired at the start
+                _neighbours.Sources[i].SourceRates = NewestArrived(_history[i], Clock).Rates.Values;
         }
     }
 
@@ -325,11 +331,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     {
         for (int i = 0; i < _neighbours.Sources.Length; i++)
         {
-            var history = _history[i];
-            var chosen = history[0];
-            foreach (var entry in history)
-                if (entry.Step + entry.Delay <= Clock)
-                    chosen = entry;
+            var chosen = NewestArrived(_history[i], Clock);
             _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
             _progress.StalenessSum += _progress.Step - chosen.Step;
             _progress.StalenessCount++;

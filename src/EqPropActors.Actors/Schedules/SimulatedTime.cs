@@ -10,17 +10,9 @@ public static class SimulatedTime
     // Far beyond any phase's step budget, and small enough that the lead bound and history sizes built from it stay ints.
     private const int LongestMeaningfulDelay = int.MaxValue / 8;
 
-    /// <summary>
-    /// <paramref name="time"/> (units of τ0) in steps of <paramref name="dt"/>. dt is a float (0.1f is not 0.1), so a
-    /// time that is a whole number of steps as written (0.3 at dt 0.1) comes out a hair off it; it is snapped to that
-    /// whole number, so that the step at which a message arrives does not depend on the rounding of dt.
-    /// </summary>
-    public static double StepsIn(double time, float dt)
-    {
-        double steps = time / dt;
-        double whole = Math.Round(steps);
-        return Math.Abs(steps - whole) <= 1e-6 * Math.Max(1, whole) ? whole : steps;
-    }
+    /// <summary><paramref name="time"/> (units of τ0) in steps of <paramref name="dt"/>, snapped to a whole number
+    /// when it is one up to the rounding of dt (the same conversion as the stability estimate's).</summary>
+    public static double StepsIn(double time, float dt) => Core.Analysis.DelayUnits.StepsIn(time, dt);
 
     /// <summary>The longest delay a message can have (delay plus the whole jitter), in whole steps rounded up.</summary>
     public static int LongestDelaySteps(ScheduleSettings schedule, float dt) =>

@@ -108,11 +108,20 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
                 Enumerable.Repeat(1f, network.PairCount).ToArray(), settings.ParseSchedule(settings.Seed)))
             : GradientCheck.Run(check, data);
         if (settings.Json)
-            Console.WriteLine(JsonSerializer.Serialize(new { rows }, new JsonSerializerOptions(RunDirectory.Json) { WriteIndented = false }));
+            Console.WriteLine(JsonSerializer.Serialize(new { rows }, JsonOptions));
         else
             PrintTable(rows, settings);
         return ExitCodes.Success;
     }
+
+    /// <summary>An angle to an update that is exactly zero is undefined: a layer the nudge never reached (a delay
+    /// longer than the nudged phase, a send threshold above every change) has one. It is written "NaN", which JSON
+    /// readers take as no value (the study's runs.csv leaves the cell empty), instead of failing the whole check.</summary>
+    private static readonly JsonSerializerOptions JsonOptions = new(RunDirectory.Json)
+    {
+        WriteIndented = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>A checkpoint's weights; the loader names the file when it is missing or shaped for other layers.</summary>
     private static ParameterSet LoadWeights(string file, int[] layers, IReadOnlyList<LearningRule> rules)

@@ -192,7 +192,7 @@ public static class GradientCheck
     private static double[] TiedEstimate(ParameterSet estimate, int pair) =>
         [.. estimate.Forward[pair].Select(v => (double)v), .. estimate.Bias[pair].Select(v => (double)v)];
 
-    private static double[] Row(float[] buffer, int stride, int row, int size)
+    internal static double[] Row(float[] buffer, int stride, int row, int size)
     {
         var values = new double[size];
         for (int j = 0; j < size; j++)
@@ -201,7 +201,7 @@ public static class GradientCheck
     }
 
     /// <summary>Training samples [first, first + rows) as a minibatch (the caller has checked that they exist).</summary>
-    private static Minibatch LoadBatch(NetworkSpec network, Dataset data, int first, int rows)
+    internal static Minibatch LoadBatch(NetworkSpec network, Dataset data, int first, int rows)
     {
         var batch = new Minibatch(rows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize)) { Rows = rows };
         var indices = Enumerable.Range(first, rows).ToArray();
