@@ -36,6 +36,15 @@ public sealed class StabilityCommandTests : IDisposable
         Assert.Contains("Undelayed continuous-time margin", result.Flat);
     }
 
+    [Theory]
+    [InlineData(false, "J = W·diag(ρ'(s*))")]
+    [InlineData(true, "D = diag(ρ''(s*)·u − 1)")]
+    public void TheSummaryStatesTheMapOfTheDynamicsAnalysed(bool rhoPrime, string map)
+    {
+        var result = CliRunner.RunOk([.. SmallAnalysis, "--max-delay-steps", "1", .. (rhoPrime ? new[] { "--rho-prime" } : [])]);
+        Assert.Contains(map, result.Flat);
+    }
+
     [Fact]
     public void JsonRowsAreTheCoreAnalysisOfTheSameSettings()
     {

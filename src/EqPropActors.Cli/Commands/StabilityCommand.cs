@@ -98,7 +98,7 @@ public sealed class StabilityCommand : Command<StabilitySettings>
         if (settings.Json)
             Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions(RunDirectory.Json) { WriteIndented = false }));
         else
-            StabilityTable.Print(report, settings.Weights is { } weights ? $"the weights in {weights}" : $"the seeded initial weights (--rule {settings.Rule}, seed {settings.Seed})");
+            StabilityTable.Print(report, settings.Weights is { } weights ? $"the weights in {weights}" : $"the seeded initial weights (--rule {settings.Rule}, seed {settings.Seed})", settings.Form);
         return ExitCodes.Success;
     }
 

@@ -7,7 +7,7 @@ namespace EqPropActors.Cli.Commands;
 /// <summary>The human-readable form of a <see cref="DelayedStabilityReport"/>: the radius per delay, then the critical delay and margin.</summary>
 internal static class StabilityTable
 {
-    public static void Print(DelayedStabilityReport report, string weights)
+    public static void Print(DelayedStabilityReport report, string weights, Core.Network.DynamicsForm form)
     {
         int analysed = report.PerSample.Count;
         var table = new Table().AddColumns("delay (steps)", "delay (τ)", "spectral radius: median", "min", "max", "samples ≥ 1");
@@ -31,7 +31,11 @@ internal static class StabilityTable
             Console.WriteLine($"Undelayed continuous-time margin max Re eig(∂μ/∂s) (= max Re eig(J) − 1 in the VF form): median {Margin(margin.Median)}, " +
                 $"range {Margin(margin.Min)} to {Margin(margin.Max)} (negative: ds/dt = μ(s) is locally stable without delay).");
         Console.WriteLine($"Linearised at the free fixed points of training samples 0..{report.Samples - 1} at {weights}, dt = {Tau(report.Dt)} τ: " +
-            $"e_(t+1) = (1 − dt) e_t + dt·J e_(t−d), J = W·diag(ρ'(s*)) over the units the clip does not hold " +
+            (form == Core.Network.DynamicsForm.Vf
+                ? "e_(t+1) = (1 − dt) e_t + dt·J e_(t−d), J = W·diag(ρ'(s*))"
+                // ρ'(s) multiplies the drive and reads the unit's own state: that part of ∂μ/∂s is undelayed.
+                : "e_(t+1) = (1 + dt·D) e_t + dt·J e_(t−d), D = diag(ρ''(s*)·u − 1) the own-state part (u the drive) and J = diag(ρ'(s*))·W·diag(ρ'(s*)) the neighbours' part,") +
+            " over the units the clip does not hold " +
             $"(median {report.ActiveUnits.Median.ToString("0.#", CultureInfo.InvariantCulture)}, range {report.ActiveUnits.Min}–{report.ActiveUnits.Max}).");
         if (report.SamplesWithoutFixedPoint.Count > 0)
             Console.WriteLine($"Left out, no free fixed point reached: {report.SamplesWithoutFixedPoint.Count} sample(s) ({string.Join(", ", report.SamplesWithoutFixedPoint)}).");
