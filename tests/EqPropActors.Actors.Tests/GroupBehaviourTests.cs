@@ -55,4 +55,33 @@ public sealed class GroupBehaviourTests : TestKit
         Assert.Equal(1, ExpectMsg<RuleApplied>().Minibatch);
         ExpectMsg<GroupParameters>();
     }
+
+    [Fact]
+    public void AnAsyncGroupDoesNotRestOnActivityItHoldsButHasNotIntegrated()
+    {
+        // Zero weights: no step moves the group, so only the activity it holds decides whether it may rest. Both of the
+        // output's messages come before the group's first step (they wait in the stash until the phase begins); that
+        // step integrates the step-0 one, and the group must take another step before it rests. (It once rested at
+        // once: a message that came while it was stepping did not wake it, and a nudged phase could end before the
+        // hidden layer saw the nudge.)
+        var network = new NetworkSpec([4, 3, 2]);
+        var hidden = new NeuronGroup(network, network.GroupsOf(1)[0], maxRows: 1, learningRates: [0.1f, 0.1f]);
+        var output = network.GroupsOf(2)[0];
+        var neighbour = CreateTestProbe();
+        var coordinator = CreateTestProbe();
+        var actor = Sys.ActorOf(NeuronGroupActor.Props(hidden, coordinator.Ref, new ScheduleSettings(ScheduleKind.Async), ActorMessageTransport.Instance,
+            "akka.actor.default-dispatcher"));
+        actor.Tell(Wire.InProcess(null, actor, neighbour.Ref));
+        actor.Tell(new StartMinibatch(1, 1, new float[16], [], null));
+        var rates = new float[output.PaddedSize];
+        actor.Tell(new Activity(output.Id, 1, 0, 0, rates, rates.Length), neighbour.Ref);
+        rates = new float[output.PaddedSize];
+        rates[0] = 1f;
+        actor.Tell(new Activity(output.Id, 1, 0, 1, rates, rates.Length), neighbour.Ref);
+        actor.Tell(new StartPhase(1, 0, new Phase("free", PhaseSlot.Free, 0f, 100, false), 0.5f, 1e-3f, ShareEndRates: false));
+
+        Assert.Equal(0, neighbour.ExpectMsg<Activity>().Step);
+        Assert.Equal(1, neighbour.ExpectMsg<ActivityUnchanged>().Step); // settled against step 0, but step 1 is held
+        Assert.Equal(1, neighbour.ExpectMsg<Resting>().RestCount);
+    }
 }

@@ -43,6 +43,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     // Per source: recent activities, newest last; Delay in steps of dt, possibly fractional.
     private readonly (InboundRates Rates, int Step, double Delay)[][] _history;
     private readonly int[] _latestStep;
+    private readonly int[] _integratedStep;  // per source: the step of the activity the last step integrated
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly float[] _lastSent;
     private readonly float[] _change;
@@ -67,6 +68,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         int sources = neighbours.Sources.Length;
         _history = Enumerable.Range(0, sources).Select(_ => Array.Empty<(InboundRates, int, double)>()).ToArray();
         _latestStep = new int[sources];
+        _integratedStep = new int[sources];
         _seenRestCount = new int[sources];
         _lastSent = new float[group.MaxRows * group.Stride];
         _change = new float[group.MaxRows * group.Stride];
@@ -85,6 +87,7 @@ internal sealed class AsyncStepper : IPhaseStepper
                 old.Rates.Release();
             _history[i] = [];
             _latestStep[i] = -1;
+            _integratedStep[i] = -1;
             _seenRestCount[i] = -1;
             _neighbours.Sources[i].SourceRates = _silence[i]; // not the views just released
         }
@@ -226,8 +229,8 @@ internal sealed class AsyncStepper : IPhaseStepper
             KeepSomeUpdates(_updates);
         _progress.Step++;
         bool converged = LocallyConverged();
-        // Activity still on its way (sent, not yet arrived under the delay) will move the group: it rests only after.
-        bool awaitsDelivery = converged && AwaitsDelayedActivity();
+        // Activity newer than what this step integrated (still on its way, or come during the step) may move the group: it rests only after.
+        bool awaitsDelivery = converged && HoldsActivityNotYetIntegrated();
         bool rests = (converged && !awaitsDelivery) || _progress.Step >= phase.Steps;
         _quietSteps = converged && !awaitsDelivery ? _quietSteps + 1 : 0;
         // The output group under local phase control does not rest: it ends the phase, or steps on until it may.
@@ -317,11 +320,16 @@ internal sealed class AsyncStepper : IPhaseStepper
     /// </summary>
     private int Clock => _progress.Step;
 
-    /// <summary>True when some source's newest activity has not arrived yet under its delay.</summary>
-    private bool AwaitsDelayedActivity()
+    /// <summary>
+    /// True when some source's newest activity is newer than the one this group's last step integrated: still on its
+    /// way under the delay, or arrived during the step (a message that arrives while the group steps does not wake
+    /// it, since it is not resting). A step that did not move the group proves it settled only against the views it
+    /// used, so it must not rest on a newer one it holds.
+    /// </summary>
+    private bool HoldsActivityNotYetIntegrated()
     {
         for (int i = 0; i < _neighbours.Sources.Length; i++)
-            if (_history[i] is [.., var newest] && newest.Step + newest.Delay > Clock)
+            if (_history[i] is [.., var newest] && newest.Step > _integratedStep[i])
                 return true;
         return false;
     }
@@ -333,6 +341,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         {
             var chosen = NewestArrived(_history[i], Clock);
             _neighbours.Sources[i].SourceRates = chosen.Rates.Values;
+            _integratedStep[i] = chosen.Step;
             _progress.StalenessSum += _progress.Step - chosen.Step;
             _progress.StalenessCount++;
         }
