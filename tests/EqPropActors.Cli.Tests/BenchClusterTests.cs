@@ -38,8 +38,15 @@ public sealed class BenchClusterTests
         // A worker's dropped connection is logged a moment after it exits: give it that moment.
         Thread.Sleep(TimeSpan.FromSeconds(1));
 
-        Assert.True(logged.IsEmpty, "the coordinator logged while the cluster stopped:\n" + string.Join("\n", logged));
+        // Heartbeats that came late say the machine was busy (a CI run once shared it with a study), not that stopping
+        // went wrong; anything else the coordinator logs is what the test is about.
+        var aboutStopping = logged.Where(line => !IsLateHeartbeat(line)).ToArray();
+        Assert.True(aboutStopping.Length == 0, "the coordinator logged while the cluster stopped:\n" + string.Join("\n", aboutStopping));
     }
+
+    private static bool IsLateHeartbeat(string line) =>
+        line.Contains("Scheduled sending of heartbeat was delayed", StringComparison.Ordinal)
+        || line.Contains("heartbeat interval is growing too large", StringComparison.Ordinal);
 
     private sealed class LogCollector : ReceiveActor
     {
