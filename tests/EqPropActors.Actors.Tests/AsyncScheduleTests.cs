@@ -32,8 +32,9 @@ public sealed class AsyncScheduleTests
     {
         var everyStep = RunOnce(new ScheduleSettings(ScheduleKind.Async));
         var eventDriven = RunOnce(new ScheduleSettings(ScheduleKind.Async, SendThreshold: 0.02f));
-        Assert.Equal(0, everyStep.Suppressed);
-        Assert.True(eventDriven.Suppressed > 0, "some steps must have moved less than the threshold");
+        // Sending every step still sends a payload-free marker for a settled step taken while newer activity is held.
+        Assert.True(eventDriven.Suppressed > everyStep.Suppressed,
+            $"some steps must have moved less than the threshold: {everyStep.Suppressed} markers sending every step, {eventDriven.Suppressed} with the threshold");
         Assert.True(eventDriven.Bytes < everyStep.Bytes * 0.9, $"payload {everyStep.Bytes} → {eventDriven.Bytes} bytes");
     }
 
