@@ -49,7 +49,6 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly float[] _change;
     private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
     private readonly bool _endsPhases;       // local phase control: this is the output group, whose own decision ends each phase
-    private readonly int _layerPairs;
     private int _quietWindow;                // local phase control: settled steps in a row that end a phase (see QuietWindow)
     private readonly float[][] _silence;     // per source: the view of a source not heard from in this phase (zeros)
     private int _quietSteps;
@@ -75,7 +74,6 @@ internal sealed class AsyncStepper : IPhaseStepper
         _unsent = new float[group.MaxRows * group.Stride];
         _updates = schedule.UpdateProbability < 1 ? new bool[group.MaxRows * group.Stride] : null;
         _endsPhases = schedule.PhasesEndLocally && group.IsOutput;
-        _layerPairs = group.Network.PairCount;
         _silence = neighbours.Sources.Select(b => new float[group.MaxRows * b.Source.PaddedSize]).ToArray();
     }
 
@@ -93,7 +91,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         }
         (_parkedTick, _state, _restCount, _quietSteps) = (null, State.Stepping, 0, 0);
         _longestDelaySteps = SimulatedTime.LongestDelaySteps(_schedule, _progress.Dt); // dt may differ per phase
-        _quietWindow = QuietWindow(_schedule.MaxLead + _longestDelaySteps, _layerPairs);
+        _quietWindow = QuietWindow(_schedule.MaxLead + _longestDelaySteps, _group.Network.PairCount);
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
