@@ -40,7 +40,7 @@ public sealed class DelayedDeliveryTests : TestKit
             rates[0] = 0.1f * step;
             actor.Tell(new Activity(output.Id, 1, 0, step, rates, rates.Length), neighbour.Ref);
         }
-        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1), neighbour.Ref);
+        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1, HeardStep: int.MaxValue), neighbour.Ref);
 
         // The hidden group settles and says so; the coordinator then ends the phase.
         FishForMessage<GroupStatus>(status => status.Resting && status.SeenRestCounts[output.Id] == 1, TimeSpan.FromSeconds(10));

@@ -71,7 +71,7 @@ public sealed class SimulatedTimeTests : TestKit
         const float dt = 0.1f;
         var (actor, output, neighbour) = StartHiddenGroup(WithTimeConstant(2), dt, budget: 5000, tolerance: 1e-4f, shareEndRates: true);
         actor.Tell(new Activity(output.Id, 1, 0, 0, RatesOf(output, Target), output.PaddedSize), neighbour);
-        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1), neighbour);
+        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1, HeardStep: int.MaxValue), neighbour);
         var done = EndWhenResting(actor);
 
         actor.Tell(new ApplyRule(1, new RuleApplication(LearningRule.Vf, 0.5f, false, 0f), IntoEstimate: true, Phases: 1, Reply: true));
@@ -136,7 +136,7 @@ public sealed class SimulatedTimeTests : TestKit
     {
         var (actor, output, neighbour) = StartHiddenGroup(schedule, dt, budget: 5000, tolerance);
         actor.Tell(new Activity(output.Id, 1, 0, 0, RatesOf(output, Target), output.PaddedSize), neighbour);
-        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1), neighbour);
+        actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1, HeardStep: int.MaxValue), neighbour);
         return EndWhenResting(actor);
     }
 

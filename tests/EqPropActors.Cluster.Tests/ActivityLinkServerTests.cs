@@ -62,12 +62,12 @@ public sealed class ActivityLinkServerTests : IDisposable
         socket.Send(LinkPeer.Frame($"akka://links{GroupHost.Path}", "act", activity));                         // not a group
         socket.Send(LinkPeer.Frame(GroupPath, "runstop", _serializer.ToBinary(new Runs.StopEqpropRun(1)))); // not a group-to-group message
         socket.Send(LinkPeer.Frame(GroupPath, "act", activity[..^3]));                         // does not decode
-        socket.Send(LinkPeer.Frame(GroupPath, "rest", _serializer.ToBinary(new Resting(3, 7, 0, 2))));
+        socket.Send(LinkPeer.Frame(GroupPath, "rest", _serializer.ToBinary(new Resting(3, 7, 0, 2, 41))));
         Assert.True(SpinWait.SpinUntil(() => _received.Count >= 2, TimeSpan.FromSeconds(10)), "the valid frames did not arrive");
         Thread.Sleep(200);
         Assert.Collection(_received,
             m => Assert.Equal((3, 7L, 1), (Assert.IsType<Activity>(m).Source, ((Activity)m).Minibatch, ((Activity)m).Step)),
-            m => Assert.Equal(new Resting(3, 7, 0, 2), m));
+            m => Assert.Equal(new Resting(3, 7, 0, 2, 41), m));
         Assert.Equal(3, _links.Server!.DroppedFrames);
     }
 

@@ -33,7 +33,7 @@ public sealed class EngineMessageSerializerTests() : TestKit(ClusterNodeConfig.D
     {
         ["Activity"] = _ => new Activity(2, 7, 1, 13, Rates, 5),
         ["ActivityUnchanged"] = _ => new ActivityUnchanged(2, 7, 1, 14),
-        ["Resting"] = _ => new Resting(3, 7, 0, 2),
+        ["Resting"] = _ => new Resting(3, 7, 0, 2, 41),
         ["PhaseEndActivity"] = _ => new PhaseEndActivity(1, 7, 1, 1, Rates, 6),
         ["DriveWeights"] = _ => new DriveWeights(2, 9, Rates, [0.5f, -0.25f]),
         ["StartMinibatch"] = _ => new StartMinibatch(7, 2, Rates, [0f, 1f], [0.25f, 0.75f]),

@@ -45,6 +45,8 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly int[] _latestStep;
     private readonly int[] _integratedStep;  // per source: the step of the activity the last step integrated
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
+    private readonly int[] _restHeardStep;   // per source: the newest step of this group's activity it had received when it last rested
+    private int _latestSentStep;             // the step of this group's latest activity (payload, not a marker)
     private readonly float[] _lastSent;
     private readonly float[] _change;
     private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
@@ -69,6 +71,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _latestStep = new int[sources];
         _integratedStep = new int[sources];
         _seenRestCount = new int[sources];
+        _restHeardStep = new int[sources];
         _lastSent = new float[group.MaxRows * group.Stride];
         _change = new float[group.MaxRows * group.Stride];
         _unsent = new float[group.MaxRows * group.Stride];
@@ -87,6 +90,7 @@ internal sealed class AsyncStepper : IPhaseStepper
             _latestStep[i] = -1;
             _integratedStep[i] = -1;
             _seenRestCount[i] = -1;
+            _restHeardStep[i] = -1;
             _neighbours.Sources[i].SourceRates = _silence[i]; // not the views just released
         }
         (_parkedTick, _state, _restCount, _quietSteps) = (null, State.Stepping, 0, 0);
@@ -95,6 +99,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
+        _latestSentStep = 0;
     }
 
     public void Run() => _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
@@ -124,6 +129,7 @@ internal sealed class AsyncStepper : IPhaseStepper
                 break;
             case Resting resting:
                 _seenRestCount[source] = resting.RestCount;
+                _restHeardStep[source] = resting.HeardStep;
                 if (_state == State.Resting)
                     ReportStatus();
                 ResumeParkedTick();
@@ -177,7 +183,13 @@ internal sealed class AsyncStepper : IPhaseStepper
         }
         _history[source] = [.. history, (rates, activity.Step, delay)];
         var phase = _progress.CurrentPhase;
-        if (_state == State.Resting && _progress.Step < phase.Steps)
+        if (_state == State.Resting && _progress.Step >= phase.Steps)
+        {
+            // Out of steps, it cannot wake: it says once more that it rests, now having heard this activity, so that
+            // the sender does not wait for it to move (see AheadOfNeighbours).
+            AnnounceRest(source);
+        }
+        else if (_state == State.Resting)
         {
             // New input: take steps again. A group at rest is stationary while time goes on, so its clock joins the
             // waking neighbour's (that activity is the input of step k → k+1); otherwise the budget would count
@@ -294,18 +306,45 @@ internal sealed class AsyncStepper : IPhaseStepper
     {
         _state = State.Resting;
         _restCount++;
-        foreach (var target in _neighbours.Targets)
-            target.Send(new Resting(_group.Spec.Id, _progress.Minibatch, _progress.PhaseIndex, _restCount), _host.Self);
+        for (int t = 0; t < _neighbours.Targets.Length; t++)
+            SendResting(t);
         ReportStatus();
     }
 
-    /// <summary>True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group.</summary>
+    /// <summary>Repeats the current Resting marker to one source (neighbours are mutual: a source is a target too).</summary>
+    private void AnnounceRest(int source)
+    {
+        int sourceId = _neighbours.Sources[source].Source.Id;
+        int target = Array.FindIndex(_neighbours.TargetSpecs, g => g.Id == sourceId);
+        if (target >= 0)
+            SendResting(target);
+    }
+
+    /// <summary>The marker names the newest step of the target's own activity this group had received when it came
+    /// to rest, so the target can tell a rest that already answers its latest activity from one sent before it arrived.</summary>
+    private void SendResting(int target)
+    {
+        int source = _neighbours.TryIndexOf(_neighbours.TargetSpecs[target].Id);
+        int heard = source >= 0 ? _latestStep[source] : int.MaxValue;
+        _neighbours.Targets[target].Send(new Resting(_group.Spec.Id, _progress.Minibatch, _progress.PhaseIndex, _restCount, heard), _host.Self);
+    }
+
+    /// <summary>
+    /// True while some neighbour has sent nothing yet, or lags more than the lead bound behind this group. A resting
+    /// neighbour does not hold it back, unless that rest came before the neighbour received this group's latest
+    /// activity: then it is about to wake and integrate it at that activity's time, and running on ahead of it would
+    /// let this group's clock outrun the time its own message takes effect (the nudge could seem to have settled
+    /// before the layer below had seen it).
+    /// </summary>
     private bool AheadOfNeighbours()
     {
         int lead = _schedule.MaxLead + _longestDelaySteps;
         for (int i = 0; i < _neighbours.Sources.Length; i++)
-            if (_history[i].Length == 0 || (_seenRestCount[i] < 0 && _latestStep[i] < _progress.Step - lead))
+        {
+            bool restsForGood = _seenRestCount[i] >= 0 && _restHeardStep[i] >= _latestSentStep;
+            if (_history[i].Length == 0 || (!restsForGood && _latestStep[i] < _progress.Step - lead))
                 return true;
+        }
         return false;
     }
 
@@ -388,6 +427,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Rates.AsSpan(0, length).CopyTo(_lastSent);
         _unsent.AsSpan(0, length).Clear();
         _sender.Copied(_progress.Step, _host.Self);
+        _latestSentStep = _progress.Step; // a resting neighbour wakes on it (or, out of steps, says it rests again)
     }
 
     /// <summary>The step's residual ‖Δs‖/(dt/τ_g) is within the tolerance: judged per step length, so a slow group

@@ -31,9 +31,12 @@ public sealed record Tick(long Minibatch, int PhaseIndex) : IEngineMessage;
 /// <summary>
 /// Group → group (async): the sender has come to rest for the <paramref name="RestCount"/>-th time in this phase (its
 /// last step moved less than the tolerance, or its step budget is spent). Sent after its last activity on the same
-/// link, so a receiver that holds this marker holds everything the sender sent before it.
+/// link, so a receiver that holds this marker holds everything the sender sent before it. <paramref name="HeardStep"/>:
+/// the newest step of the receiver's own activity the sender had received by then (int.MaxValue from a sender that
+/// does not integrate the receiver's activity): a lower step than the receiver's latest activity means the marker
+/// crossed it, and the sender will wake on it.
 /// </summary>
-public sealed record Resting(int Source, long Minibatch, int PhaseIndex, int RestCount) : IEngineMessage;
+public sealed record Resting(int Source, long Minibatch, int PhaseIndex, int RestCount, int HeardStep) : IEngineMessage;
 
 /// <summary>
 /// Group → coordinator (async): whether the group is at rest, how often it has come to rest, and the latest rest

@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 11;
+    public const int ProtocolVersion = 12;
 
     public const int SerializerId = 4711;
 
@@ -87,6 +87,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 break;
             case Resting m:
                 Step(w, m.Source, m.Minibatch, m.PhaseIndex, m.RestCount);
+                w.Int(m.HeardStep);
                 break;
             case PhaseEndActivity m:
                 Step(w, m.Source, m.Minibatch, m.PhaseIndex, m.Slot);
@@ -224,7 +225,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         {
             "act" => ReadActivity(r),
             "unch" => new ActivityUnchanged(r.Int(), r.Long(), r.Int(), r.Int()),
-            "rest" => new Resting(r.Int(), r.Long(), r.Int(), r.Int()),
+            "rest" => new Resting(r.Int(), r.Long(), r.Int(), r.Int(), r.Int()),
             "pend" => ReadPhaseEnd(r),
             "dw" => new DriveWeights(r.Int(), r.Long(), r.Floats(), r.Floats()),
             "smb" => new StartMinibatch(r.Long(), r.Int(), r.Floats(), r.Floats(), r.NullableFloats()),
