@@ -156,6 +156,9 @@ public sealed class GradCheckCommandTests : IDisposable
     public void ZeroRepeatsIsRefused() => AssertBadInput([.. SmallCheck, "--repeats", "0"], "--repeats", "0");
 
     [Fact]
+    public void ANegativeToleranceIsRefused() => AssertBadInput([.. SmallCheck, "--tolerance", "-1e-5"], "--tolerance", "-1E-05");
+
+    [Fact]
     public void MoreSamplesThanTheDataSetHasAreRefused() =>
         AssertBadInput([.. SmallCheck, "--repeats", "3", "--batch-size", "4000"], "--repeats 3", "--batch-size 4000", "12000", "10000");
 

@@ -53,6 +53,10 @@ public sealed class GradCheckSettings : NetworkSettings
     [Description("Nudged-phase steps. Default: 2000")]
     public int NudgedSteps { get; init; } = 2000;
 
+    [CommandOption("--tolerance <R>")]
+    [Description("Async schedule: a group rests once its step residual ‖Δs‖/dt is within R (sigma-delta sending then sends its final state) and the phase may end before T1/T2; 0: groups step the full budget and never rest. Sync engines always run T1/T2. Default: 0")]
+    public float Tolerance { get; init; }
+
     [CommandOption("--batch-size <N>")]
     [Description("Samples per minibatch (repeat r uses training samples r·N to (r+1)·N − 1). Default: 20")]
     public int BatchSize { get; init; } = 20;
@@ -95,6 +99,8 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
             Dt = settings.Dt,
             FreeSteps = settings.FreeSteps,
             NudgedSteps = settings.NudgedSteps,
+            Tolerance = settings.Tolerance >= 0 && float.IsFinite(settings.Tolerance) ? settings.Tolerance
+                : throw new ConfigurationException($"--tolerance must be a finite number at least 0, got {settings.Tolerance}"),
             BatchSize = settings.BatchSize,
             Repeats = settings.Repeats,
             Seed = settings.Seed,

@@ -148,8 +148,8 @@ public static class GradientCheck
         var plan = MinibatchPlan.Training(settings.FreeSteps, settings.NudgedSteps,
             new RuleApplication(rule, settings.Beta, centered, 0f), UpdateMode.EstimateOnly);
         batch.Particles = network.LayerSizes.Select((n, l) => l == 0 ? [] : new float[batch.Rows * n]).ToArray();
-        // Tolerance 0: an engine that ends phases on convergence (the async actors) runs the full step budget too.
-        freeResidual = engine.Run(batch, plan, settings.Dt, 0f).Phases[0].MaxResidual;
+        // Tolerance 0 (the default): an engine that ends phases on convergence (the async actors) runs the full step budget too.
+        freeResidual = engine.Run(batch, plan, settings.Dt, settings.Tolerance).Phases[0].MaxResidual;
         freeStates = new double[batch.Rows][][];
         for (int r = 0; r < batch.Rows; r++)
         {

@@ -19,6 +19,13 @@ public sealed record GradientCheckSettings
     public int NudgedSteps { get; init; } = 2000;
     public int BatchSize { get; init; } = 20;
 
+    /// <summary>
+    /// The phases' tolerance. Engines that run fixed T1/T2 (batch, sync actors) ignore it; under the async schedule a
+    /// group rests once its step residual is within it, and sigma-delta sending flushes its unsent change only then.
+    /// 0: async groups never rest and step the full budget.
+    /// </summary>
+    public float Tolerance { get; init; }
+
     /// <summary>Minibatches measured: repeat r uses training samples [r·B, (r+1)·B), so one angle is never one minibatch's accident.</summary>
     public int Repeats { get; init; } = 1;
 
