@@ -237,6 +237,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Step(_timeConstant.StepOf(_progress.Dt), phase.Beta, measureStep: true);
         if (_updates is not null)
             KeepSomeUpdates(_updates);
+        _group.LearnFromStep(phase.Plasticity, phase.Beta); // from the views this step read, as a synapse would see them
         _progress.Step++;
         bool converged = LocallyConverged();
         // Activity newer than what this step integrated (still on its way, or come during the step) may move the group: it rests only after.

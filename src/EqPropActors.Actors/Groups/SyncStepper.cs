@@ -86,12 +86,18 @@ internal sealed class SyncStepper : IPhaseStepper
             _progress.StalenessCount += sources.Length; // the barrier makes every input exactly one step old: staleness 0
             bool measure = _progress.Step == phase.Steps - 1;
             if (_drivenBySource)
+            {
+                if (phase.Plasticity is not null)
+                    throw new InvalidOperationException($"group {_group.Spec.Name} gets its drive from its source, but the {phase.Plasticity.Form} " +
+                        "update needs the source's rates at each step: run without drive delegation");
                 _group.StepWithDrive(_inbox[0, parity]!.Value.Values.AsSpan(0, _group.Rows * _group.Stride), _progress.Dt, phase.Beta, measure);
+            }
             else
             {
                 for (int i = 0; i < sources.Length; i++)
                     sources[i].SourceRates = _inbox[i, parity]!.Value.Values;
                 _group.Step(_progress.Dt, phase.Beta, measure);
+                _group.LearnFromStep(phase.Plasticity, phase.Beta); // before the inputs it read are released
             }
             for (int i = 0; i < sources.Length; i++)
             {

@@ -13,7 +13,9 @@ public static class EngineFactory
 {
     public static ScheduleSettings ScheduleOf(TrainingConfig config) => new(
         config.ActorSchedule == "async" ? ScheduleKind.Async : ScheduleKind.Sync,
-        config.Delay, config.Jitter, config.TauSpread, config.SendThreshold, config.Seed, DelegateDrive: config.DelegateDrive,
+        config.Delay, config.Jitter, config.TauSpread, config.SendThreshold, config.Seed,
+        // Learning at each step reads the source's rates at that step, which a delegated drive does not bring.
+        DelegateDrive: config.DelegateDrive && config.UpdateForm == Core.Dynamics.UpdateForm.TwoPhase,
         SendMode: config.SendMode == "sigma-delta" ? SendMode.SigmaDelta : SendMode.Threshold,
         DropProbability: config.DropProbability, NoiseStd: config.NoiseStd, UpdateProbability: config.UpdateProbability,
         PhaseControl: config.PhaseControl == "local" ? PhaseControl.Local : PhaseControl.Coordinator);

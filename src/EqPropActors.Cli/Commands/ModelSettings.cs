@@ -51,6 +51,10 @@ public class ModelSettings : NetworkSettings
     [Description("Centered estimate: a third phase at −β, update from (s^{+β} − s^{−β})/(2β) (Laborieux et al. 2021)")]
     public bool ThirdPhase { get; init; }
 
+    [CommandOption("--update <FORM>")]
+    [Description("When synapses learn: two-phase (after the phases, from the free and nudged end states), stdp (each synapse sums ρ(pre)·Δpost/β over the nudged steps, applied at the end: the paper's Eq. 2) or continual (the same increment applied at every nudged step; Ernoult et al. 2020). stdp and continual: --rule vf. Default: two-phase")]
+    public string? Update { get; init; }
+
     [CommandOption("--tolerance <R>")]
     [Description("A phase has converged when ‖s_T − s_{T−1}‖/dt ≤ R per sample; others are counted as non-converged. Default: 0.001")]
     public float? Tolerance { get; init; }
@@ -119,6 +123,7 @@ public class ModelSettings : NetworkSettings
             RandomSign = RandomSign,
             ThirdPhase = ThirdPhase,
             Tolerance = Tolerance ?? 1e-3f,
+            Update = Update is null ? "two-phase" : ParseChoice(Update, "--update", ("two-phase", "two-phase"), ("stdp", "stdp"), ("continual", "continual")),
             LearningRates = LearningRates is null ? defaults.LearningRates(layers.Length - 1) : ParseRates(LearningRates),
             Momentum = Momentum ?? defaults.Momentum,
             Schedule = Schedule is null ? defaults.Schedule
@@ -156,7 +161,7 @@ public class ModelSettings : NetworkSettings
     {
         static PhaseLength Fixed(PhaseLength phase) => phase.UntilSettled ? 20 : phase;
         return MinibatchPlan.Training(Fixed(config.FreeSteps), Fixed(config.NudgedSteps),
-            new Core.Dynamics.RuleApplication(config.Rule, config.Beta, config.ThirdPhase, config.Momentum));
+            new Core.Dynamics.RuleApplication(config.Rule, config.Beta, config.ThirdPhase, config.Momentum, Form: config.UpdateForm));
     }
 
     internal static PhaseLength ParsePhaseLength(string text, string option) =>

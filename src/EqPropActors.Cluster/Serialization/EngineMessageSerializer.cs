@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 12;
+    public const int ProtocolVersion = 13;
 
     public const int SerializerId = 4711;
 
@@ -103,6 +103,11 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             case StartPhase m:
                 w.Long(m.Minibatch); w.Int(m.PhaseIndex);
                 w.String(m.Phase.Name); w.Int(m.Phase.Slot); w.Float(m.Phase.Beta); w.Int(m.Phase.Steps); w.Bool(m.Phase.StartFromFreeFixedPoint);
+                w.Bool(m.Phase.Plasticity is not null);
+                if (m.Phase.Plasticity is { } plasticity)
+                {
+                    w.Int((int)plasticity.Form); w.Int(plasticity.NudgedPhases); w.Float(plasticity.LearningRateScale); w.Bool(plasticity.IntoEstimate);
+                }
                 w.Float(m.Dt); w.Float(m.Tolerance); w.Bool(m.ShareEndRates);
                 break;
             case EndPhase m:
@@ -125,7 +130,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 break;
             case ApplyRule m:
                 w.Long(m.Minibatch); w.Bool(m.IntoEstimate);
-                w.Int((int)m.Rule.Rule); w.Float(m.Rule.SignedBeta); w.Bool(m.Rule.Centered); w.Float(m.Rule.Momentum); w.Float(m.Rule.LearningRateScale); w.Int(m.Phases); w.Bool(m.Reply);
+                w.Int((int)m.Rule.Rule); w.Float(m.Rule.SignedBeta); w.Bool(m.Rule.Centered); w.Float(m.Rule.Momentum); w.Float(m.Rule.LearningRateScale); w.Int((int)m.Rule.Form); w.Int(m.Phases); w.Bool(m.Reply);
                 break;
             case RuleApplied m:
                 w.Int(m.Group); w.Long(m.Minibatch); w.Int(m.FreshSteps.Count);
@@ -229,7 +234,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "pend" => ReadPhaseEnd(r),
             "dw" => new DriveWeights(r.Int(), r.Long(), r.Floats(), r.Floats()),
             "smb" => new StartMinibatch(r.Long(), r.Int(), r.Floats(), r.Floats(), r.NullableFloats()),
-            "sph" => new StartPhase(r.Long(), r.Int(), new Phase(r.String(), r.Int(), r.Float(), r.Int(), r.Bool()), r.Float(), r.Float(), r.Bool()),
+            "sph" => ReadStartPhase(r),
             "endp" => new EndPhase(r.Long(), r.Int()),
             "pdone" => new PhaseDone(r.Int(), r.Long(), r.Int(), r.Floats(), r.NullableFloats(), r.NullableFloats(),
                 new GroupPhaseStatistics(r.Int(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long(), r.Long())),
@@ -309,8 +314,17 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
     private static ApplyRule ReadApplyRule(WireReader r)
     {
         var (minibatch, intoEstimate) = (r.Long(), r.Bool());
-        var rule = new RuleApplication(r.Enum<LearningRule>(), r.Float(), r.Bool(), r.Float(), r.Float());
+        var rule = new RuleApplication(r.Enum<LearningRule>(), r.Float(), r.Bool(), r.Float(), r.Float(), r.Enum<UpdateForm>());
         return new ApplyRule(minibatch, rule, intoEstimate, r.Int(), r.Bool());
+    }
+
+    private static StartPhase ReadStartPhase(WireReader r)
+    {
+        var (minibatch, index) = (r.Long(), r.Int());
+        var (name, slot, beta, steps, fromFree) = (r.String(), r.Int(), r.Float(), r.Int(), r.Bool());
+        var plasticity = r.Bool() ? new StepPlasticity(r.Enum<UpdateForm>(), r.Int(), r.Float(), r.Bool()) : null;
+        var phase = new Phase(name, slot, beta, steps, fromFree, Plasticity: plasticity);
+        return new StartPhase(minibatch, index, phase, r.Float(), r.Float(), r.Bool());
     }
 
     private NeighbourAddress? ReadNeighbour(WireReader r)

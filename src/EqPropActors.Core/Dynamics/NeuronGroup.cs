@@ -8,7 +8,7 @@ namespace EqPropActors.Core.Dynamics;
 /// biases, and its snapshots at the end of each phase. Every engine steps groups through these methods only.
 /// The clamped input layer is a group too: it never steps, it only provides ρ(x).
 /// </summary>
-public sealed class NeuronGroup
+public sealed partial class NeuronGroup
 {
     private readonly float[][] _states = new float[2][];
     private readonly float[][] _rates = new float[2][];
@@ -100,6 +100,7 @@ public sealed class NeuronGroup
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"group {Spec.Name} holds 1..{MaxRows} rows");
         Rows = rows;
         _current = 0;
+        _stepSumsDirty = false; // a minibatch whose update never came (evaluation, an abort) leaves nothing behind
         int length = rows * Stride;
         if (IsClamped)
         {
@@ -299,6 +300,11 @@ public sealed class NeuronGroup
     {
         if (IsClamped)
             return;
+        if (rule.Form != UpdateForm.TwoPhase)
+        {
+            ApplyStepSums(rule, intoEstimate);
+            return;
+        }
         int length = Rows * Stride;
         bool centered = rule.Centered;
         int positive = PhaseSlot.Positive * length;
@@ -386,5 +392,7 @@ public sealed class NeuronGroup
 /// <summary>
 /// What the learning rule needs to know about the minibatch's phases and the optimizer. Every block's learning
 /// rate is multiplied by <paramref name="LearningRateScale"/> (a schedule's factor for the current epoch).
+/// <paramref name="Form"/>: when the synapses learn (<see cref="UpdateForm"/>).
 /// </summary>
-public readonly record struct RuleApplication(LearningRule Rule, float SignedBeta, bool Centered, float Momentum, float LearningRateScale = 1f);
+public readonly record struct RuleApplication(LearningRule Rule, float SignedBeta, bool Centered, float Momentum, float LearningRateScale = 1f,
+    UpdateForm Form = UpdateForm.TwoPhase);

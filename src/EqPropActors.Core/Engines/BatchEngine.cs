@@ -148,6 +148,9 @@ public sealed class BatchEngine : IEngine
             _profile?.BeginStep();
             foreach (var group in _groups)
                 group.Step(dt, phase.Beta, measureStep: last || phase.UntilSettled);
+            if (phase.Plasticity is { } plasticity)
+                foreach (var group in _groups)
+                    group.LearnFromStep(plasticity, phase.Beta); // the sources' rates of step t are still wired
             _profile?.EndStep();
             steps++;
             if (phase.UntilSettled && !last)

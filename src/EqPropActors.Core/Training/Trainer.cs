@@ -105,7 +105,7 @@ public sealed class Trainer
             int first = b * _config.BatchSize;
             int rows = Math.Min(_config.BatchSize, train.Count - first);
             LoadRows(train, order.AsSpan(first, rows), withParticles: _config.PersistentParticles);
-            var rule = new RuleApplication(_config.Rule, SignedBeta(signs), _config.ThirdPhase, _config.Momentum, learningRateScale);
+            var rule = new RuleApplication(_config.Rule, SignedBeta(signs), _config.ThirdPhase, _config.Momentum, learningRateScale, _config.UpdateForm);
             var plan = MinibatchPlan.Training(_config.FreeSteps, _config.NudgedSteps, rule);
             var report = _engine.Run(_batch, plan, _config.Dt, _config.Tolerance);
             if (_config.PersistentParticles)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 
@@ -81,6 +82,19 @@ public sealed record TrainingConfig
 
     [JsonPropertyName("tolerance")]
     public float Tolerance { get; init; } = 1e-3f;
+
+    /// <summary>When synapses learn: two-phase (after the phases, from snapshots), stdp (summed over the nudged steps)
+    /// or continual (applied at every nudged step); see <see cref="UpdateForm"/>.</summary>
+    [JsonPropertyName("update")]
+    public string Update { get; init; } = "two-phase";
+
+    [JsonIgnore]
+    public UpdateForm UpdateForm => Update switch
+    {
+        "stdp" => UpdateForm.Stdp,
+        "continual" => UpdateForm.Continual,
+        _ => UpdateForm.TwoPhase,
+    };
 
     [JsonPropertyName("lrs")]
     public float[] LearningRates { get; init; } = [0.1f, 0.05f];
@@ -234,6 +248,12 @@ public sealed record TrainingConfig
             $"--T1/--T2 auto (end a phase when every sample has settled) runs on the batch engine only, not --engine {Engine}: give a number of steps");
         Require(Beta > 0 && float.IsFinite(Beta), $"--beta must be positive, got {Beta}");
         Require(Momentum is >= 0 and < 1, $"--momentum must be in [0, 1), got {Momentum}");
+        Require(Update is "two-phase" or "stdp" or "continual", $"--update must be two-phase, stdp or continual, got '{Update}'");
+        Require(UpdateForm == UpdateForm.TwoPhase || Rule == LearningRule.Vf,
+            $"--update {Update} is built for --rule vf: the symmetric rule's increment at a step needs both neighbours' rates after it, " +
+            "which a group has only one step later; use --update two-phase with --rule ep");
+        Require(UpdateForm != UpdateForm.Continual || Momentum == 0,
+            $"--update continual moves the weights at every nudged step, where momentum has no meaning; drop --momentum {Momentum}");
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}");
         Require(EvaluationBatchSize >= 1, $"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
