@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EqPropActors.Cli.Commands;
+using EqPropActors.Cli.Tracing;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Tracing;
 using EqPropActors.Core.Training;
@@ -43,10 +44,14 @@ public sealed class TraceCommandTests : IDisposable
             Assert.Equal(2, json.RootElement.GetProperty("epoch").GetInt32());
         }
 
+        foreach (var plot in TracePlots.Files)
+            Assert.Equal(RunFolder.PngSignature, File.ReadAllBytes(Path.Combine(folder, plot)).Take(8));
+
         CliRunner.RunOk("trace", run, "--samples", "3", "--groups", "L2G0");
         archive = NpzArchive.Read(Path.Combine(folder, TraceFiles.ArraysFile));
         Assert.Equal([15, 3, 10], archive["L2G0_state"].Shape);
         Assert.False(archive.Contains("L1G0_state"), "the first trace's arrays survived the second");
+        Assert.True(File.Exists(Path.Combine(folder, TracePlots.OutputNudge)), "the output group L2G0 was traced, but its nudge plot is missing");
         // Nothing but the run's files and the trace folder: no staging or retired folder left behind.
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(run), e => Path.GetFileName(e).StartsWith(".trace", StringComparison.Ordinal));
     }
@@ -57,13 +62,16 @@ public sealed class TraceCommandTests : IDisposable
         string run = TrainedRun();
         string output = _directory.File("elsewhere/trace-of-run");
 
-        CliRunner.RunOk("trace", run, "--out", output, "--checkpoint", Path.Combine(run, RunDirectory.CheckpointFile));
+        CliRunner.RunOk("trace", run, "--out", output, "--checkpoint", Path.Combine(run, RunDirectory.CheckpointFile), "--groups", "L1G0");
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, TraceFiles.DescriptionFile)));
         Assert.Equal("test", json.RootElement.GetProperty("probe_set").GetString());
         Assert.Equal(ProbeRelaxation.DefaultSamples, json.RootElement.GetProperty("samples").GetInt32());
         Assert.Equal(Enumerable.Range(0, ProbeRelaxation.DefaultSamples),
             NpzArchive.Read(Path.Combine(output, TraceFiles.ArraysFile))["sample_index"].AsInt32());
+        // Hidden groups only: there are no output units to plot against the target.
+        Assert.True(File.Exists(Path.Combine(output, TracePlots.NeuronStates)));
+        Assert.False(File.Exists(Path.Combine(output, TracePlots.OutputNudge)), "a nudge plot without the output group");
     }
 
     [Fact]

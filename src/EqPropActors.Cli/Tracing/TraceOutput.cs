@@ -12,16 +12,18 @@ namespace EqPropActors.Cli.Tracing;
 public static class TraceOutput
 {
     /// <summary>Everything a trace folder holds; an existing folder with anything else is refused.</summary>
-    public static IReadOnlySet<string> Files { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        TraceFiles.ArraysFile, TraceFiles.DescriptionFile,
-    };
+    public static IReadOnlySet<string> Files { get; } =
+        new HashSet<string>([TraceFiles.ArraysFile, TraceFiles.DescriptionFile, .. TracePlots.Files], StringComparer.Ordinal);
 
     public static RelaxationTrace Write(string directory, TrainingConfig config, ParameterSet weights, DataSplit data, int samples,
         IReadOnlyList<GroupSpec> groups, int epoch, string? run = null, string? checkpoint = null)
     {
         var (trace, description) = ProbeRelaxation.Record(config, weights, data, samples, groups, epoch, run, checkpoint);
-        TraceFolder.Replace(directory, Files, staging => TraceFiles.Write(staging, trace, description));
+        TraceFolder.Replace(directory, Files, staging =>
+        {
+            TraceFiles.Write(staging, trace, description);
+            TracePlots.Write(staging, trace, description, config.Layers.Length - 1);
+        });
         return trace;
     }
 }
