@@ -37,7 +37,7 @@ public sealed class TraceSettings : CommandSettings
 /// </summary>
 public sealed class TraceCommand : Command<TraceSettings>
 {
-    public const string DefaultFolder = "trace";
+    public const string DefaultFolder = RunDirectory.TraceFolder;
 
     public override int Execute(CommandContext context, TraceSettings settings, CancellationToken cancellation)
     {
