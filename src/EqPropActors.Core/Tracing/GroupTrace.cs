@@ -12,6 +12,7 @@ public sealed class GroupTrace
     private readonly List<float> _states = [];
     private readonly List<float> _rates = [];
     private readonly List<float> _residuals = [];
+    private readonly List<int> _stepsPerPhase = [];
 
     internal GroupTrace(GroupSpec spec)
     {
@@ -37,12 +38,20 @@ public sealed class GroupTrace
     /// <summary>[steps, samples], row-major.</summary>
     public float[] Residuals() => [.. _residuals];
 
+    /// <summary>The steps this group took in each phase, in phase order.</summary>
+    public IReadOnlyList<int> StepsPerPhase => _stepsPerPhase;
+
     public float StateAt(int step, int sample, int unit) => _states[(step * Samples + sample) * Units + unit];
 
     public float ResidualAt(int step, int sample) => _residuals[step * Samples + sample];
 
-    internal void Append(NeuronGroup group, float dt)
+    internal void Append(NeuronGroup group, int phaseIndex, float dt)
     {
+        if (phaseIndex < _stepsPerPhase.Count - 1)
+            throw new InvalidOperationException($"group {Spec.Name}: a step of phase {phaseIndex} after phase {_stepsPerPhase.Count - 1} had begun");
+        while (_stepsPerPhase.Count <= phaseIndex)
+            _stepsPerPhase.Add(0);
+        _stepsPerPhase[phaseIndex]++;
         if (Samples == 0)
             Samples = group.Rows;
         else if (group.Rows != Samples)

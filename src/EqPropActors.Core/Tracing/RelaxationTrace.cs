@@ -33,7 +33,7 @@ public sealed class RelaxationTrace : IRelaxationRecorder
         if (_phases.Count == 0)
             throw new InvalidOperationException("a step was taken before any phase started");
         foreach (var trace in _groups)
-            trace.Append(groups[trace.Spec.Id], dt);
+            trace.Append(groups[trace.Spec.Id], _phases.Count - 1, dt);
         Steps++;
         _phases[^1] = _phases[^1] with { Steps = _phases[^1].Steps + 1 };
     }
