@@ -26,10 +26,20 @@ public sealed class ActorEngine : IEngine
     private readonly TimeSpan _timeout;
 
     /// <summary>An engine in this process: its own actor system, with every group on one local host.</summary>
-    public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null)
-        : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, linkEndpointOf: null, generation: 0)
+    /// <param name="recorder">Watches every step of every group (sync schedule only), as the batch engine's recorder does.</param>
+    public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null,
+        IGroupStepRecorder? recorder = null)
+        : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, linkEndpointOf: null, generation: 0,
+            RequireSync(recorder, schedule))
     {
     }
+
+    /// <summary>The async schedule's groups take steps of their own choosing, which no trace compares with the batch
+    /// engine's; the trace is a sync-schedule instrument.</summary>
+    private static IGroupStepRecorder? RequireSync(IGroupStepRecorder? recorder, ScheduleSettings? schedule) =>
+        recorder is not null && schedule is { Kind: ScheduleKind.Async }
+            ? throw new Core.ConfigurationException("a step recorder watches the sync schedule only; the async schedule's groups are not traced")
+            : recorder;
 
     /// <summary>
     /// Deploys the engine into <paramref name="system"/>: the coordinator here, each group on the <see cref="GroupHost"/>
@@ -38,7 +48,8 @@ public sealed class ActorEngine : IEngine
     /// groups with their neighbours' addresses; null when no node has one.
     /// </summary>
     public ActorEngine(ActorSystem system, bool ownsSystem, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates,
-        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, Func<IActorRef, string>? linkEndpointOf, int generation)
+        ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, Func<IActorRef, string>? linkEndpointOf, int generation,
+        IGroupStepRecorder? localRecorder = null)
     {
         Schedule = schedule ?? ScheduleSettings.Synchronous;
         Schedule.Validate();
@@ -52,7 +63,7 @@ public sealed class ActorEngine : IEngine
         {
             if (hostOf is null)
             {
-                var localHost = system.ActorOf(GroupHost.Props(GroupDispatcher, ActorMessageTransport.Instance), GroupHost.Name);
+                var localHost = system.ActorOf(GroupHost.Props(GroupDispatcher, ActorMessageTransport.Instance, localRecorder), GroupHost.Name);
                 hostOf = _ => localHost;
             }
             _coordinator = system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout), $"coordinator-{generation}");

@@ -63,6 +63,9 @@ public static class Program
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Error and loss of a run's saved network on the test (and training) set")
                 .WithExample("evaluate", "runs/fmnist-vf", "--checkpoint", "best", "--train");
+            config.AddCommand<TraceCommand>("trace")
+                .WithDescription("Relax a probe minibatch with a run's weights through the free and nudged phases and record every step: trace.npz, trace.json, plots")
+                .WithExample("trace", "runs/fmnist-vf", "--checkpoint", "best", "--samples", "8", "--groups", "L1G0,L2G0");
             config.AddCommand<GradCheckCommand>("gradcheck")
                 .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")

@@ -21,7 +21,8 @@ public sealed class HelpTests
     }
 
     [Theory]
-    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs", "--overwrite", "--config", "--validation")]
+    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs", "--overwrite", "--config", "--validation", "--trace-every")]
+    [InlineData("trace", "--checkpoint", "--samples", "--groups", "--out")]
     [InlineData("gradcheck", "--T1", "--T2", "--beta", "--rules", "--angles", "--json", "--repeats", "--weights", "--third-phase")]
     [InlineData("bench", "--rule", "--seconds", "--threads")]
     [InlineData("study", "--out", "--jobs", "--report-only")]

@@ -2,6 +2,7 @@ using Akka.Actor;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Transport;
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
 
 namespace EqPropActors.Actors.Groups;
 
@@ -17,13 +18,15 @@ public sealed class GroupHost : ReceiveActor
 
     private readonly string _dispatcher;
     private readonly INeighbourTransport _transport;
+    private readonly IGroupStepRecorder? _recorder;
     private readonly Dictionary<IActorRef, int> _generationOf = [];
     private long _created;
 
     /// <param name="transport">How the groups of this node reach their neighbours.</param>
-    public GroupHost(string dispatcher, INeighbourTransport transport)
+    /// <param name="recorder">Watches every step of the groups made here (the in-process engine's trace), or null.</param>
+    public GroupHost(string dispatcher, INeighbourTransport transport, IGroupStepRecorder? recorder = null)
     {
-        (_dispatcher, _transport) = (dispatcher, transport);
+        (_dispatcher, _transport, _recorder) = (dispatcher, transport, recorder);
         Receive<CreateGroup>(Create);
         Receive<RetireGroups>(retire =>
         {
@@ -36,7 +39,8 @@ public sealed class GroupHost : ReceiveActor
         });
     }
 
-    public static Props Props(string dispatcher, INeighbourTransport transport) => Akka.Actor.Props.Create(() => new GroupHost(dispatcher, transport));
+    public static Props Props(string dispatcher, INeighbourTransport transport, IGroupStepRecorder? recorder = null) =>
+        Akka.Actor.Props.Create(() => new GroupHost(dispatcher, transport, recorder));
 
     private void Create(CreateGroup create)
     {
@@ -49,7 +53,7 @@ public sealed class GroupHost : ReceiveActor
             var spec = network.Groups[setup.Group];
             var group = new NeuronGroup(network, spec, setup.MaxRows, setup.LearningRates);
             // Names never repeat: a stopped group's name stays taken until it has terminated.
-            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _transport, _dispatcher, setup.StallTimeout), $"{spec.Name}-{++_created}");
+            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _transport, _dispatcher, setup.StallTimeout, _recorder), $"{spec.Name}-{++_created}");
             _generationOf[actor] = setup.Generation;
             Sender.Tell(new GroupCreated(setup.Group, actor));
         }

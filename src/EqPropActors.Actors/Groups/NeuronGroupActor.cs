@@ -38,7 +38,9 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
     private bool _keepsHeldViews;      // local phase control: the rule reads the sources' rates at this phase's end
 
-    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, TimeSpan? stallTimeout = null)
+    /// <param name="recorder">Watches every step (sync schedule, groups in this process only: it is an object, not a message).</param>
+    public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, TimeSpan? stallTimeout = null,
+        Core.Engines.IGroupStepRecorder? recorder = null)
     {
         (_group, _coordinator, _transport) = (group, coordinator, transport);
         _phasesEndLocally = schedule.PhasesEndLocally;
@@ -50,7 +52,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         var sender = new ActivitySender(group, _neighbours, _drives, _progress, new ChannelImperfections(schedule, group.Spec.Id));
         _stepper = schedule.Kind == ScheduleKind.Async
             ? new AsyncStepper(group, _neighbours, _progress, sender, schedule, coordinator, this)
-            : new SyncStepper(group, _neighbours, _progress, sender, _drives.DrivenBySource, this, stallTimeout ?? TimeSpan.FromSeconds(20));
+            : new SyncStepper(group, _neighbours, _progress, sender, _drives.DrivenBySource, this, stallTimeout ?? TimeSpan.FromSeconds(20), recorder);
         (_idle, _relaxing, _updating) = (Guarded(Idle), Guarded(Relaxing), Guarded(Updating));
         Become(_idle);
     }
@@ -62,8 +64,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private GroupSpec Spec => _group.Spec;
 
     public static Props Props(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, string dispatcher,
-        TimeSpan? stallTimeout = null) =>
-        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator, schedule, transport, stallTimeout)).WithDispatcher(dispatcher);
+        TimeSpan? stallTimeout = null, Core.Engines.IGroupStepRecorder? recorder = null) =>
+        Akka.Actor.Props.Create(() => new NeuronGroupActor(group, coordinator, schedule, transport, stallTimeout, recorder)).WithDispatcher(dispatcher);
 
     protected override void OnReceive(object message) => Unhandled(message); // replaced by the behaviours in the constructor
 

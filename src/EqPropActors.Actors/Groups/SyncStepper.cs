@@ -1,6 +1,7 @@
 using Akka.Actor;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
 
 namespace EqPropActors.Actors.Groups;
 
@@ -19,16 +20,17 @@ internal sealed class SyncStepper : IPhaseStepper
     private readonly bool _drivenBySource;
     private readonly IStepperHost _host;
     private readonly TimeSpan _stallTimeout;
+    private readonly IGroupStepRecorder? _recorder;
     private readonly InboundRates?[,] _inbox;   // [source, step parity]
     private readonly int[,] _inboxStep;         // step held in each inbox slot, −1 when empty
     private ICancelable? _stallTimer;
     private int _stepAtLastCheck;
 
     public SyncStepper(NeuronGroup group, GroupNeighbours neighbours, PhaseProgress progress, ActivitySender sender, bool drivenBySource,
-        IStepperHost host, TimeSpan stallTimeout)
+        IStepperHost host, TimeSpan stallTimeout, IGroupStepRecorder? recorder = null)
     {
-        (_group, _neighbours, _progress, _sender, _drivenBySource, _host, _stallTimeout) =
-            (group, neighbours, progress, sender, drivenBySource, host, stallTimeout);
+        (_group, _neighbours, _progress, _sender, _drivenBySource, _host, _stallTimeout, _recorder) =
+            (group, neighbours, progress, sender, drivenBySource, host, stallTimeout, recorder);
         _inbox = new InboundRates?[neighbours.Sources.Length, 2];
         _inboxStep = new int[neighbours.Sources.Length, 2];
     }
@@ -84,7 +86,8 @@ internal sealed class SyncStepper : IPhaseStepper
         {
             int parity = _progress.Step & 1;
             _progress.StalenessCount += sources.Length; // the barrier makes every input exactly one step old: staleness 0
-            bool measure = _progress.Step == phase.Steps - 1;
+            // A recorder reads every step's length (as with the batch engine's); measuring it changes no state.
+            bool measure = _progress.Step == phase.Steps - 1 || _recorder is not null;
             if (_drivenBySource)
             {
                 if (phase.Plasticity is not null)
@@ -99,6 +102,7 @@ internal sealed class SyncStepper : IPhaseStepper
                 _group.Step(_progress.Dt, phase.Beta, measure);
                 _group.LearnFromStep(phase.Plasticity, phase.Beta); // before the inputs it read are released
             }
+            _recorder?.StepTaken(_group, _progress.PhaseIndex, _progress.Dt);
             for (int i = 0; i < sources.Length; i++)
             {
                 _inbox[i, parity]!.Value.Release();

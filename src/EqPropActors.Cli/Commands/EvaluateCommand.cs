@@ -31,14 +31,8 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
 {
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellation)
     {
-        var (config, _, _) = RunDirectory.LoadForResume(settings.Run);
-        string path = settings.Checkpoint switch
-        {
-            "last" => Path.Combine(settings.Run, RunDirectory.CheckpointFile),
-            "best" => Path.Combine(settings.Run, RunDirectory.BestCheckpointFile),
-            _ => settings.Checkpoint,
-        };
-        var state = Core.Checkpoints.Checkpoint.Load(path, config.Layers);
+        var saved = SavedRun.Load(settings.Run, settings.Checkpoint, "evaluate");
+        var (config, state, path) = (saved.Config, saved.State, saved.CheckpointPath);
         if (settings.FreeSteps is { } steps)
             config = config with { FreeSteps = steps };
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples);

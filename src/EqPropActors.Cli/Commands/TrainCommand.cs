@@ -1,5 +1,6 @@
 using EqPropActors.Actors.Coordination;
 using EqPropActors.Cli.Reporting;
+using EqPropActors.Cli.Tracing;
 using EqPropActors.Core.Data;
 using EqPropActors.Core.Kernels;
 using EqPropActors.Core.Network;
@@ -37,6 +38,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             }
             if (settings.CheckpointEvery is { } every)
                 config = config with { CheckpointEvery = every };
+            if (settings.TraceEvery is { } traceEvery)
+                config = config with { TraceEvery = traceEvery };
             config.Validate();
             string full = Path.GetFullPath(resume);
             if (start.MinibatchesDone == 0)
@@ -52,6 +55,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             // Refused before anything is loaded or written: the folder stays byte for byte as it was.
             if (settings.Out is { } output)
                 RunDirectory.RequireAvailable(output, settings.Overwrite);
+            else if (config.TraceEvery > 0)
+                throw new Core.ConfigurationException($"--trace-every {config.TraceEvery} writes traces into the run folder: give --out DIR");
         }
 
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples, config.Validation);
@@ -59,7 +64,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         using var engine = EngineFactory.Create(config);
         var run = settings.Resume is { } folder ? RunDirectory.Open(folder)
             : settings.Out is { } output2 ? RunDirectory.Create(output2, settings.Overwrite) : null;
-        var observer = new RunObserver(run, config, history, settings.Resume is null ? null : start);
+        var tracer = run is not null && config.TraceEvery > 0 ? new EpochTracer(run, config, data) : null;
+        var observer = new RunObserver(run, config, history, settings.Resume is null ? null : start, tracer);
         var outcome = Train(config, DescribeEngine(config, settings.Resume is null ? settings.ThreadChoice : null), data, engine, observer, run,
             start, history, cancellation);
         var results = TrainingResults.From(history, config.Epochs, outcome.Status, outcome.Reason);
@@ -146,8 +152,8 @@ public sealed class TrainCommand : Command<TrainSettings>
     /// <summary>A resumed run keeps its saved configuration; say so rather than silently ignore other options.</summary>
     private static void WarnAboutIgnoredOptions(IReadOnlyList<string> arguments)
     {
-        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--checkpoint-every")).ToArray();
+        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--checkpoint-every" or "--trace-every")).ToArray();
         if (ignored.Length > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs and --checkpoint-every can be changed)");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs, --checkpoint-every and --trace-every can be changed)");
     }
 }

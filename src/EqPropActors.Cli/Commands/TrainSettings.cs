@@ -15,7 +15,7 @@ public sealed class TrainSettings : ModelSettings
     public bool Overwrite { get; init; }
 
     [CommandOption("--resume <DIR>")]
-    [Description("Continue the run in DIR from its newest checkpoint, even one inside an epoch (its config.json is used; --epochs and --checkpoint-every may be changed)")]
+    [Description("Continue the run in DIR from its newest checkpoint, even one inside an epoch (its config.json is used; --epochs, --checkpoint-every and --trace-every may be changed)")]
     public string? Resume { get; init; }
 
     [CommandOption("--config <FILE>")]
@@ -30,11 +30,15 @@ public sealed class TrainSettings : ModelSettings
     [Description("Also write the checkpoint every N minibatches inside an epoch, so --resume loses little of a long epoch. Default: 0 (at epoch ends only)")]
     public int? CheckpointEvery { get; init; }
 
+    [CommandOption("--trace-every <N>")]
+    [Description("Every N epochs, trace the relaxation of 8 probe samples (as 'eqprop trace' does) into RUN/traces/epoch-N; needs --out. Default: 0 (none)")]
+    public int? TraceEvery { get; init; }
+
     /// <summary>The model options and the train-only ones, resolved and checked; paths absolute, so the run folder
     /// can be resumed or rerun from any working directory.</summary>
     public TrainingConfig ToTrainingConfig()
     {
-        var config = ToConfig() with { CheckpointEvery = CheckpointEvery ?? 0, Validation = Validation ?? 0 };
+        var config = ToConfig() with { CheckpointEvery = CheckpointEvery ?? 0, Validation = Validation ?? 0, TraceEvery = TraceEvery ?? 0 };
         config = config with
         {
             DataDirectory = config.DataDirectory is { } data ? Path.GetFullPath(data) : null,

@@ -5,9 +5,10 @@ namespace EqPropActors.Cli.Reporting;
 
 /// <summary>
 /// Shows progress and writes the run folder: after every epoch metrics, checkpoints and plots; inside an epoch the
-/// checkpoint alone (every --checkpoint-every minibatches, and when the run is cancelled).
+/// checkpoint alone (every --checkpoint-every minibatches, and when the run is cancelled). Every --trace-every epochs a trace.
 /// </summary>
-public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<EpochMetrics> history, TrainingState? resumedFrom = null)
+public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<EpochMetrics> history, TrainingState? resumedFrom = null,
+    Tracing.EpochTracer? tracer = null)
     : ITrainingObserver
 {
     private int _startedEpoch;
@@ -40,6 +41,7 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
             LastCheckpoint = state.Position;
             run.WriteMetrics(history);
             RunPlots.Write(run, config, history);
+            tracer?.EpochCompleted(state);
         }
         Display?.EndEpoch(Describe(metrics));
     }

@@ -46,6 +46,10 @@ public sealed class BatchEngine : IEngine
     public int MaxRows { get; }
     public IReadOnlyList<NeuronGroup> Groups => _groups;
 
+    /// <summary>Watches every step of every phase (eqprop trace), or null (the default): the loop then tests it once per
+    /// step and does nothing else for it.</summary>
+    public IRelaxationRecorder? Recorder { get; set; }
+
     public void LoadParameters(ParameterSet weights, ParameterSet? velocity)
     {
         foreach (var group in _groups)
@@ -139,6 +143,10 @@ public sealed class BatchEngine : IEngine
             foreach (var group in _groups)
                 if (!group.IsClamped)
                     group.SetStates(group.PhaseStatesOf(PhaseSlot.Free));
+        var recorder = Recorder;
+        recorder?.PhaseStarted(phase);
+        // A recorder reads every step's length; measuring it changes no state, so a recorded run keeps its bits.
+        bool measureEveryStep = phase.UntilSettled || recorder is not null;
         int steps = 0;
         while (steps < phase.Steps)
         {
@@ -147,11 +155,12 @@ public sealed class BatchEngine : IEngine
                 WireCurrentRates(group);
             _profile?.BeginStep();
             foreach (var group in _groups)
-                group.Step(dt, phase.Beta, measureStep: last || phase.UntilSettled);
+                group.Step(dt, phase.Beta, measureStep: last || measureEveryStep);
             if (phase.Plasticity is { } plasticity)
                 foreach (var group in _groups)
                     group.LearnFromStep(plasticity, phase.Beta); // the sources' rates of step t are still wired
             _profile?.EndStep();
+            recorder?.StepTaken(_groups, dt);
             steps++;
             if (phase.UntilSettled && !last)
             {

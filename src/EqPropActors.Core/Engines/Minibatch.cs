@@ -38,6 +38,19 @@ public sealed class Minibatch
     /// </summary>
     public float[][]? Particles { get; set; }
 
+    /// <summary>Makes the rows the samples of <paramref name="data"/> at <paramref name="indices"/>: inputs, one-hot
+    /// targets, labels and sample indices (particles are left to the caller).</summary>
+    public void Load(Data.Dataset data, ReadOnlySpan<int> indices)
+    {
+        Rows = indices.Length;
+        data.CopyBatch(indices, Inputs, InputStride, Targets, TargetStride);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            Labels[i] = data.Labels[indices[i]];
+            SampleIndices[i] = indices[i];
+        }
+    }
+
     /// <summary>Random inputs in [0, 1), labels cycling over the classes, one-hot targets: for benchmarks.</summary>
     public static Minibatch Random(NetworkSpec network, int rows, int seed)
     {

@@ -36,6 +36,11 @@ public sealed class RunDirectory
         GradcheckFile,
     };
 
+    /// <summary>Folders of traces inside a run folder (eqprop trace, train --trace-every); --overwrite removes them too.</summary>
+    public const string TraceFolder = "trace";
+    public const string EpochTracesFolder = "traces";
+    public static readonly IReadOnlySet<string> RunFolders = new HashSet<string>(StringComparer.Ordinal) { TraceFolder, EpochTracesFolder };
+
     /// <summary>Keys config.json records besides the settings: the program that wrote it.</summary>
     private static readonly string[] ProvenanceKeys = ["version", "commit"];
 
@@ -57,8 +62,12 @@ public sealed class RunDirectory
             // The checkpoint goes first: whatever happens next, the old weights can no longer meet the new config.
             foreach (var name in RunFiles.OrderBy(n => n == CheckpointFile ? 0 : 1))
                 System.IO.File.Delete(System.IO.Path.Combine(full, name));
+            foreach (var name in RunFolders.Where(n => Directory.Exists(System.IO.Path.Combine(full, n))))
+                Directory.Delete(System.IO.Path.Combine(full, name), recursive: true);
             foreach (var leftover in Directory.EnumerateFiles(full).Where(f => IsLeftoverTemporary(System.IO.Path.GetFileName(f))))
                 System.IO.File.Delete(leftover);
+            foreach (var leftover in Directory.EnumerateDirectories(full).Where(d => IsLeftoverTemporary(System.IO.Path.GetFileName(d))))
+                Directory.Delete(leftover, recursive: true);
         }
         return Open(path);
     }
@@ -79,7 +88,7 @@ public sealed class RunDirectory
                 $"--out {path}: '{full}' already exists and is not empty; nothing was changed. Choose another folder, continue that run with --resume {path}, or replace it with --overwrite");
         var foreign = Directory.EnumerateFileSystemEntries(full)
             .Select(e => System.IO.Path.GetFileName(e)!)
-            .Where(name => !RunFiles.Contains(name) && !IsLeftoverTemporary(name))
+            .Where(name => !RunFiles.Contains(name) && !RunFolders.Contains(name) && !IsLeftoverTemporary(name))
             .Order(StringComparer.Ordinal).ToArray();
         if (foreign.Length > 0)
             throw new RunFolderExistsException(
@@ -89,7 +98,7 @@ public sealed class RunDirectory
 
     /// <summary>A temporary file an atomic write left behind when its process was killed (".checkpoint.npz.&lt;guid&gt;.tmp").</summary>
     private static bool IsLeftoverTemporary(string name) =>
-        name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal) && RunFiles.Any(f => name.StartsWith($".{f}.", StringComparison.Ordinal));
+        name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal) && RunFiles.Concat(RunFolders).Any(f => name.StartsWith($".{f}.", StringComparison.Ordinal));
 
     /// <summary>Opens (creating it if needed) a run folder and proves it is writable.</summary>
     public static RunDirectory Open(string path)

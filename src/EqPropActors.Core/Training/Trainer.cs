@@ -218,13 +218,7 @@ public sealed class Trainer
 
     private void LoadRows(Dataset data, ReadOnlySpan<int> indices, bool withParticles)
     {
-        _batch.Rows = indices.Length;
-        data.CopyBatch(indices, _batch.Inputs, _batch.InputStride, _batch.Targets, _batch.TargetStride);
-        for (int i = 0; i < indices.Length; i++)
-        {
-            _batch.Labels[i] = data.Labels[indices[i]];
-            _batch.SampleIndices[i] = indices[i];
-        }
+        _batch.Load(data, indices);
         _batch.Particles = withParticles ? GatherParticles(indices) : null;
     }
 

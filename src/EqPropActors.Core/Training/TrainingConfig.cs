@@ -203,6 +203,13 @@ public sealed record TrainingConfig
     [JsonPropertyName("checkpoint-every")]
     public int CheckpointEvery { get; init; }
 
+    /// <summary>
+    /// Every how many epochs a trace of the probe samples' relaxation goes into RUN/traces/epoch-N (0: never). It runs
+    /// on an engine of its own after the epoch's checkpoint, so results do not depend on it.
+    /// </summary>
+    [JsonPropertyName("trace-every")]
+    public int TraceEvery { get; init; }
+
     /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).
     /// No option sets it; recorded like <see cref="EvaluationBatchSize"/>.</summary>
     [JsonPropertyName("divergence-check-every")]
@@ -259,6 +266,7 @@ public sealed record TrainingConfig
         Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}");
         Require(Validation >= 0, $"--validation must be 0 (no validation split) or a positive number of samples, got {Validation}");
         Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
+        Require(TraceEvery >= 0, $"--trace-every must be 0 (no traces) or a positive number of epochs, got {TraceEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
         Require(SendMode is "threshold" or "sigma-delta", $"--send-mode must be threshold or sigma-delta, got '{SendMode}'");

@@ -1,26 +1,17 @@
-using System.Diagnostics;
 using System.Text.Json;
 using EqPropActors.Core.Checkpoints;
 
 namespace EqPropActors.Core.Tests.Checkpoints;
 
 /// <summary>
-/// Checks the files against real NumPy where a python3 with numpy exists. The first python3 on
-/// PATH may be a pyenv build without numpy while Debian's python3-numpy lives in /usr/bin/python3,
-/// so both are tried. NumPy is required: .ci/run installs python3-numpy, and a checkpoint that Python users
-/// cannot open is exactly the failure these tests exist to catch.
+/// Checks the files against real NumPy (<see cref="PythonWithNumPy"/>). NumPy is required: .ci/run installs
+/// python3-numpy, and a checkpoint that Python users cannot open is exactly the failure these tests exist to catch.
 /// </summary>
 public sealed class NumPyInteropTests : IDisposable
 {
-    private static readonly string[] PythonCandidates = ["python3", "/usr/bin/python3"];
-    private static readonly Lazy<string?> PythonWithNumPy = new(FindPythonWithNumPy);
-
     private readonly TemporaryDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
-
-    private static string RequirePythonWithNumPy() => PythonWithNumPy.Value
-        ?? throw new Xunit.Sdk.XunitException("no python3 with numpy found: run 'apt-get install -y python3-numpy' (as .ci/run does)");
 
     [Fact]
     public void NumPyLoadsWhatWeWrite()
@@ -39,7 +30,7 @@ public sealed class NumPyInteropTests : IDisposable
         ];
         NpzArchive.Write(path, written);
 
-        var python = RequirePythonWithNumPy();
+        var python = PythonWithNumPy.Require();
 
         const string describeEveryArray = """
             import json, sys, numpy
@@ -47,7 +38,7 @@ public sealed class NumPyInteropTests : IDisposable
                 print(json.dumps({name: {"dtype": archive[name].dtype.str, "shape": list(archive[name].shape),
                                          "values": archive[name].ravel().tolist()} for name in archive.files}))
             """;
-        using var described = JsonDocument.Parse(RunPython(python, describeEveryArray, path));
+        using var described = JsonDocument.Parse(PythonWithNumPy.Run(python, describeEveryArray, path));
 
         var namesSeenByNumPy = described.RootElement.EnumerateObject().Select(property => property.Name);
         Assert.Equal(written.Select(array => array.Name), namesSeenByNumPy);
@@ -65,7 +56,7 @@ public sealed class NumPyInteropTests : IDisposable
     [InlineData("savez_compressed")]
     public void WeLoadWhatNumPyWrites(string numPySaveFunction)
     {
-        var python = RequirePythonWithNumPy();
+        var python = PythonWithNumPy.Require();
         var path = _directory.File("from-numpy.npz");
         var writeArrays = $$"""
             import sys, numpy
@@ -77,7 +68,7 @@ public sealed class NumPyInteropTests : IDisposable
                 empty=numpy.zeros((0, 2), dtype=numpy.int64))
             """;
 
-        RunPython(python, writeArrays, path);
+        PythonWithNumPy.Run(python, writeArrays, path);
         var archive = NpzArchive.Read(path);
 
         Assert.Equal([3, 4], archive["weights"].Shape);
@@ -106,39 +97,4 @@ public sealed class NumPyInteropTests : IDisposable
         long[] values => values.Select(value => (double)value),
         _ => throw new InvalidOperationException($"unexpected data type {array.Data.GetType()}"),
     };
-
-    private static string? FindPythonWithNumPy() =>
-        PythonCandidates.FirstOrDefault(python => TryRun(python, ["-c", "import numpy"], out _, out _) == 0);
-
-    private static string RunPython(string python, string script, string argument)
-    {
-        var exitCode = TryRun(python, ["-c", script, argument], out var standardOutput, out var standardError);
-        Assert.True(exitCode == 0, $"{python} exited with {exitCode}: {standardError}");
-        return standardOutput;
-    }
-
-    private static int? TryRun(string program, string[] arguments, out string standardOutput, out string standardError)
-    {
-        var startInfo = new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            using var process = Process.Start(startInfo)!;
-            var errorTask = process.StandardError.ReadToEndAsync();
-            standardOutput = process.StandardOutput.ReadToEnd();
-            standardError = errorTask.Result;
-            process.WaitForExit();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            // The program is not installed at all.
-            standardOutput = "";
-            standardError = exception.Message;
-            return null;
-        }
-    }
 }

@@ -1,0 +1,71 @@
+using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Network;
+
+namespace EqPropActors.Core.Tracing;
+
+/// <summary>
+/// One group's recorded relaxation: after every step, each sample's states and rates (unpadded) and its residual
+/// ‖s_t − s_{t−1}‖/dt over the group's units. Stored step-major, so the arrays read as [steps, samples, units].
+/// </summary>
+public sealed class GroupTrace
+{
+    private readonly List<float> _states = [];
+    private readonly List<float> _rates = [];
+    private readonly List<float> _residuals = [];
+    private readonly List<int> _stepsPerPhase = [];
+
+    internal GroupTrace(GroupSpec spec)
+    {
+        if (spec.Layer == 0)
+            throw new ArgumentException($"group {spec.Name} is the clamped input: it never steps, so it has nothing to trace", nameof(spec));
+        Spec = spec;
+    }
+
+    public GroupSpec Spec { get; }
+    public int Units => Spec.Size;
+
+    /// <summary>Samples per step: the rows of the minibatch recorded (0 before the first step).</summary>
+    public int Samples { get; private set; }
+
+    public int Steps => Samples == 0 ? 0 : _residuals.Count / Samples;
+
+    /// <summary>[steps, samples, units], row-major.</summary>
+    public float[] States() => [.. _states];
+
+    /// <summary>[steps, samples, units], row-major: ρ(s), the rates the group's neighbours read.</summary>
+    public float[] Rates() => [.. _rates];
+
+    /// <summary>[steps, samples], row-major.</summary>
+    public float[] Residuals() => [.. _residuals];
+
+    /// <summary>The steps this group took in each phase, in phase order.</summary>
+    public IReadOnlyList<int> StepsPerPhase => _stepsPerPhase;
+
+    public float StateAt(int step, int sample, int unit) => _states[(step * Samples + sample) * Units + unit];
+
+    public float ResidualAt(int step, int sample) => _residuals[step * Samples + sample];
+
+    internal void Append(NeuronGroup group, int phaseIndex, float dt)
+    {
+        if (phaseIndex < _stepsPerPhase.Count - 1)
+            throw new InvalidOperationException($"group {Spec.Name}: a step of phase {phaseIndex} after phase {_stepsPerPhase.Count - 1} had begun");
+        while (_stepsPerPhase.Count <= phaseIndex)
+            _stepsPerPhase.Add(0);
+        _stepsPerPhase[phaseIndex]++;
+        if (Samples == 0)
+            Samples = group.Rows;
+        else if (group.Rows != Samples)
+            throw new InvalidOperationException(
+                $"group {Spec.Name}: a trace records one minibatch of {Samples} samples, but a step of {group.Rows} samples followed");
+        var states = group.States;
+        var rates = group.Rates;
+        var squaredSteps = group.StepSquaredNorms;
+        for (int r = 0; r < Samples; r++)
+        {
+            _states.AddRange(states.AsSpan(r * group.Stride, Units));
+            _rates.AddRange(rates.AsSpan(r * group.Stride, Units));
+            // As PhaseConvergence computes the residual that --tolerance is judged against.
+            _residuals.Add((float)(Math.Sqrt(squaredSteps[r]) / dt));
+        }
+    }
+}
