@@ -51,8 +51,19 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--dt", "-0.5", "--dt must be a positive number")]
     [InlineData("--T1", "0", "--T1 and --T2 must be at least 1")]
     [InlineData("--T2", "0", "--T1 and --T2 must be at least 1")]
-    public void GradCheckRefusesStepSettingsThatCannotRelax(string option, string value, string message) =>
-        AssertBadInput(["gradcheck", "--layers", "784,16,10", "--rules", "vf", "--angles", "0", "--batch-size", "2", option, value], message);
+    [InlineData("--dt", "1e-6", "use a larger --dt")]
+    [InlineData("--rules", ",", "--rules names no rule")]
+    [InlineData("--angles", ",", "--angles names no angle")]
+    [InlineData("--finite-differences", "-1", "--finite-differences must be 0")]
+    public void GradCheckRefusesSettingsThatCannotWork(string option, string value, string message)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["--layers"] = "784,16,10", ["--rules"] = "vf", ["--angles"] = "0", ["--batch-size"] = "2", ["--T1"] = "100", ["--T2"] = "100",
+        };
+        options[option] = value;
+        AssertBadInput(["gradcheck", .. options.SelectMany(pair => new[] { pair.Key, pair.Value })], message);
+    }
 
     [Fact]
     public void UnknownRule() => AssertBadInput(CliRunner.Train("--rule", "hebb"), "--rule", "hebb", "vf", "ep");

@@ -66,7 +66,7 @@ public sealed class GradCheckSettings : NetworkSettings
     public int FiniteDifferences { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print JSON instead of a table: {\"rows\":[[{\"rule\",\"init_angle_deg\",\"layer\",\"repeats\",\"one_sided_angle_deg\",\"one_sided_angle_std_deg\",\"centered_angle_deg\",...,\"trained_estimator\",\"trained_angle_deg\",...}]]}")]
+    [Description("Print JSON instead of a table: {\"rows\":[[{\"rule\",\"init_angle_deg\",\"layer\",\"repeats\",\"one_sided_angle_deg\",\"one_sided_angle_std_deg\",\"centered_angle_deg\",...,\"theory_angle_deg\",\"trained_estimator\",\"trained_angle_deg\",...,\"theory_basis\"}]]}")]
     public bool Json { get; init; }
 }
 

@@ -60,6 +60,12 @@ public static class GradientCheck
         if (data.FeatureCount != network.InputSize || data.ClassCount != network.OutputSize)
             throw new ArgumentException($"--layers {network.Describe()} does not fit data set '{data.Name}' " +
                 $"({data.FeatureCount} features, {data.ClassCount} classes)");
+        if (settings.Rules.Count == 0)
+            throw new ArgumentException("--rules names no rule: give vf, ep or both");
+        if (settings.Weights is null && settings.InitAnglesDegrees.Count == 0)
+            throw new ArgumentException("--angles names no angle: give one or more between 0 and 90");
+        if (settings.FiniteDifferenceEntries < 0)
+            throw new ArgumentException($"--finite-differences must be 0 (skip) or more, got {settings.FiniteDifferenceEntries}");
         if (settings.Repeats < 1)
             throw new ArgumentException($"--repeats must be at least 1, got {settings.Repeats}");
         if (settings.BatchSize < 1)
@@ -189,15 +195,19 @@ public static class GradientCheck
     }
 
     internal static string NoFixedPointMessage(GradientCheckSettings settings, int sample, RelaxationResult result, RelaxationSettings relaxation,
-        double engineResidual) =>
-        $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for training sample {sample} " +
-        $"({settings.Activation.ToString().ToLowerInvariant()}, {(settings.Form == DynamicsForm.RhoPrime ? "--rho-prime" : "VF form")}): " +
-        $"residual {result.Residual:E2} after {result.Steps} double-precision steps (tolerance {relaxation.Tolerance:E0}; " +
-        $"the engine's after --T1 {settings.FreeSteps} steps: {engineResidual:E2}). " +
-        (engineResidual < 1e-4
-            ? "The engine settled but the exact map does not: use a smaller --dt (e.g. "
-            : "A residual that stays large usually means the Euler step oscillates: use a smaller --dt (e.g. ") +
-        $"{settings.Dt / 2:G3}), with a larger --T1 and --T2 to cover the same time (e.g. {2 * settings.FreeSteps} and {2 * settings.NudgedSteps})";
+        double engineResidual)
+    {
+        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for training sample {sample} " +
+            $"(--activation {(settings.Activation == Activation.HardSigmoid ? "hard-sigmoid" : "logistic")}" +
+            $"{(settings.Form == DynamicsForm.RhoPrime ? " --rho-prime" : "")}): residual {result.Residual:E2} after {result.Steps} " +
+            $"double-precision steps (tolerance {relaxation.Tolerance:E0}; the engine's after --T1 {settings.FreeSteps} steps: {engineResidual:E2}). ";
+        // A step so small that the relaxation covers little time cannot arrive; a large one overshoots and oscillates.
+        double coveredTime = settings.Dt * (double)result.Steps;
+        return coveredTime < 10_000
+            ? what + $"The relaxation covers only {coveredTime:G3} time units: use a larger --dt (e.g. 0.5, the default), or a larger --T1 and --T2"
+            : what + "A residual that stays large means the Euler step oscillates or the dynamics do not settle: use a smaller --dt (e.g. " +
+              $"{settings.Dt / 2:G3}), with a larger --T1 and --T2 to cover the same time (e.g. {2 * settings.FreeSteps} and {2 * settings.NudgedSteps})";
+    }
 
     private static double[]? FiniteDifferenceAngles(GradientCheckSettings settings, ReferenceNetwork reference, double[][] inputs, double[][] targets,
         NetworkGradient truth, RelaxationSettings relaxation, LearningRule rule)

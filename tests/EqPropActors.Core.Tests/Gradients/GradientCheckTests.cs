@@ -66,7 +66,7 @@ public sealed class GradientCheckTests
     /// energy's gradient (logistic with the ρ' form), a computed nonzero limit where they are not (logistic, VF form),
     /// and the engine's centered estimate at small β within a degree of it either way. Before the ρ' factor entered
     /// the VF rule, vf in the ρ' form measured 6–8° against a theory of 0; before the ep limit was computed, ep in the
-    /// VF form measured 6–7° against a stated 0.
+    /// VF form measured 6–12° against a stated 0.
     /// </summary>
     [Theory]
     [InlineData(LearningRule.Vf, DynamicsForm.RhoPrime)]
