@@ -7,9 +7,10 @@ namespace EqPropActors.Actors.Tests;
 /// <summary>A small seeded problem: network, initial weights and a few random minibatches.</summary>
 public sealed class EngineFixture
 {
-    public EngineFixture(int[] layers, int groupsPerHiddenLayer = 1, double initAngle = 90, int rows = 8, int batches = 4, int seed = 5)
+    public EngineFixture(int[] layers, int groupsPerHiddenLayer = 1, double initAngle = 90, int rows = 8, int batches = 4, int seed = 5,
+        Activation activation = Activation.HardSigmoid, DynamicsForm form = DynamicsForm.Vf)
     {
-        Network = new NetworkSpec(layers, groupsPerHiddenLayer: groupsPerHiddenLayer);
+        Network = new NetworkSpec(layers, activation, form, groupsPerHiddenLayer);
         Weights = WeightInitializer.Create(layers, initAngle, seed);
         var random = new Random(seed);
         for (int l = 1; l < layers.Length; l++)

@@ -16,9 +16,14 @@ public sealed class SyncScheduleEquivalenceTests
     [InlineData(LearningRule.Vf, 3, true, 0.9f)]
     [InlineData(LearningRule.Ep, 1, true, 0f)]
     [InlineData(LearningRule.Ep, 2, false, 0.5f)]
-    public void WeightsEqualTheBatchEngineBitForBit(LearningRule rule, int groups, bool centered, float momentum)
+    [InlineData(LearningRule.Vf, 2, false, 0f, true)]
+    [InlineData(LearningRule.Vf, 1, true, 0.9f, true)]
+    public void WeightsEqualTheBatchEngineBitForBit(LearningRule rule, int groups, bool centered, float momentum, bool logisticRhoPrime = false)
     {
-        var fixture = new EngineFixture([20, 12, 9, 6], groups, initAngle: rule == LearningRule.Ep ? 0 : 90);
+        // The logistic ρ' form: the VF rule's postsynaptic factor carries ρ'(s⁰), computed by every engine's groups alike.
+        var fixture = new EngineFixture([20, 12, 9, 6], groups, initAngle: rule == LearningRule.Ep ? 0 : 90,
+            activation: logisticRhoPrime ? Activation.Logistic : Activation.HardSigmoid,
+            form: logisticRhoPrime ? DynamicsForm.RhoPrime : DynamicsForm.Vf);
         var (batchWeights, batchReports) = Train(fixture, EngineFixture.Batch, rule, centered, momentum);
         var (actorWeights, actorReports) = Train(fixture, EngineFixture.Actors, rule, centered, momentum);
 

@@ -33,6 +33,38 @@ public sealed class BadInputTests : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The logistic ρ' form at a large Euler step oscillates: there is no fixed point to linearise at. That used to end
+    /// in a stack trace ("No fixed point … residual"); now it names the setting to change.
+    /// </summary>
+    [Fact]
+    public void GradCheckWithoutAFixedPointNamesTheStepToChange()
+    {
+        var result = AssertBadInput(["gradcheck", "--layers", "784,16,10", "--activation", "logistic", "--rho-prime", "--dt", "1.5",
+                "--rules", "vf", "--angles", "0", "--T1", "100", "--T2", "100", "--batch-size", "2"],
+            "fixed point", "--dt 1.5", "smaller --dt", "--T1", "residual");
+        Assert.DoesNotContain("   at ", result.Flat);
+    }
+
+    [Theory]
+    [InlineData("--dt", "0", "--dt must be a positive number")]
+    [InlineData("--dt", "-0.5", "--dt must be a positive number")]
+    [InlineData("--T1", "0", "--T1 and --T2 must be at least 1")]
+    [InlineData("--T2", "0", "--T1 and --T2 must be at least 1")]
+    [InlineData("--dt", "1e-6", "use a larger --dt")]
+    [InlineData("--rules", ",", "--rules names no rule")]
+    [InlineData("--angles", ",", "--angles names no angle")]
+    [InlineData("--finite-differences", "-1", "--finite-differences must be 0")]
+    public void GradCheckRefusesSettingsThatCannotWork(string option, string value, string message)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["--layers"] = "784,16,10", ["--rules"] = "vf", ["--angles"] = "0", ["--batch-size"] = "2", ["--T1"] = "100", ["--T2"] = "100",
+        };
+        options[option] = value;
+        AssertBadInput(["gradcheck", .. options.SelectMany(pair => new[] { pair.Key, pair.Value })], message);
+    }
+
     [Fact]
     public void UnknownRule() => AssertBadInput(CliRunner.Train("--rule", "hebb"), "--rule", "hebb", "vf", "ep");
 

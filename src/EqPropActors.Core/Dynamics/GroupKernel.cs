@@ -135,6 +135,16 @@ public static class GroupKernel
     public static void Subtract(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, Span<float> difference, int length) =>
         System.Numerics.Tensors.TensorPrimitives.Subtract(minuend[..length], subtrahend[..length], difference[..length]);
 
+    /// <summary>
+    /// values[r, j] *= ρ'(s_j) = 4ρ_j(1 − ρ_j) for the logistic, from its rates (the VF rule's postsynaptic factor in the
+    /// ρ' form; the same product as the Euler step's). Padding columns have rate 0, so they stay 0.
+    /// </summary>
+    public static void MultiplyByLogisticDerivative(ReadOnlySpan<float> rates, Span<float> values, int length)
+    {
+        for (int i = 0; i < length; i++)
+            values[i] *= 4f * rates[i] * (1f - rates[i]);
+    }
+
     /// <summary>destination = −source (the symmetric rule's subtracted term, folded into one outer-product sum).</summary>
     public static void Negate(ReadOnlySpan<float> source, Span<float> destination, int length) =>
         System.Numerics.Tensors.TensorPrimitives.Negate(source[..length], destination[..length]);

@@ -288,7 +288,7 @@ public sealed partial class NeuronGroup
 
     /// <summary>
     /// The local learning rule (docs/algorithm.md, "The learning rules") applied to every synapse and bias this group owns.
-    /// VF: ΔW_pj = α ρ(s_p⁰)(s_j^β − s_j⁰)/β (centered: (s_j^{+β} − s_j^{−β})/(2β)).
+    /// VF: ΔW_pj = α ρ(s_p⁰)(s_j^β − s_j⁰)/β (centered: (s_j^{+β} − s_j^{−β})/(2β)), times ρ'(s_j⁰) in the ρ' form.
     /// Symmetric EP: ΔW_pj = α (ρ_p^β ρ_j^β − ρ_p⁰ ρ_j⁰)/β, summed as one outer product over the stacked rows
     /// [ρ⁰; ρ^β] × [−ρ⁰; ρ^β], so the replica of a tied matrix that the other layer holds receives the
     /// bit-identical (transposed) update. From the clamped input, whose rate is the same in both phases, it is
@@ -316,6 +316,11 @@ public sealed partial class NeuronGroup
         // and of biases (rate displacement); B rows.
         var displacement = symmetric ? PhaseRates : PhaseStates;
         GroupKernel.Subtract(displacement.AsSpan(positive), displacement.AsSpan(baseline), _rateDisplacement, length);
+        // VF rule in the ρ' form: ∂μ_j/∂W_jp = ρ'(s_j)ρ(s_p), so Theorem 1's limit c J⁻ᵀ M carries ρ'(s_j⁰) too
+        // (docs/theorem.md, "Which combinations are exact"). The hard sigmoid's ρ' is 1 on [0, 1], where the
+        // projection keeps every state, so only the logistic needs the factor (multiplying by 1 would change nothing).
+        if (!symmetric && Network.Form == DynamicsForm.RhoPrime && Network.Activation == Activation.Logistic)
+            GroupKernel.MultiplyByLogisticDerivative(PhaseRates.AsSpan(PhaseSlot.Free * length), _rateDisplacement, length);
         if (symmetric)
         {
             // Stacked rows in slot order: centered [ρ^{+β}; −ρ^{−β}], one-sided [−ρ⁰; ρ^β]; 2B rows.

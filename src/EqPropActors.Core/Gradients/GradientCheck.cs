@@ -60,10 +60,22 @@ public static class GradientCheck
         if (data.FeatureCount != network.InputSize || data.ClassCount != network.OutputSize)
             throw new ArgumentException($"--layers {network.Describe()} does not fit data set '{data.Name}' " +
                 $"({data.FeatureCount} features, {data.ClassCount} classes)");
+        if (settings.Rules.Count == 0)
+            throw new ArgumentException("--rules names no rule: give vf, ep or both");
+        if (settings.Weights is null && settings.InitAnglesDegrees.Count == 0)
+            throw new ArgumentException("--angles names no angle: give one or more between 0 and 90");
+        if (settings.FiniteDifferenceEntries < 0)
+            throw new ArgumentException($"--finite-differences must be 0 (skip) or more, got {settings.FiniteDifferenceEntries}");
         if (settings.Repeats < 1)
             throw new ArgumentException($"--repeats must be at least 1, got {settings.Repeats}");
         if (settings.BatchSize < 1)
             throw new ArgumentException($"--batch-size must be at least 1, got {settings.BatchSize}");
+        if (!(settings.Dt > 0 && float.IsFinite(settings.Dt)))
+            throw new ArgumentException($"--dt must be a positive number, got {settings.Dt}");
+        if (settings.FreeSteps < 1 || settings.NudgedSteps < 1)
+            throw new ArgumentException($"--T1 and --T2 must be at least 1, got {settings.FreeSteps} and {settings.NudgedSteps}");
+        if (!(settings.Beta > 0 && float.IsFinite(settings.Beta)))
+            throw new ArgumentException($"--beta must be a positive number, got {settings.Beta}");
         if ((long)settings.Repeats * settings.BatchSize > data.Count)
             throw new ArgumentException($"--repeats {settings.Repeats} × --batch-size {settings.BatchSize} needs " +
                 $"{(long)settings.Repeats * settings.BatchSize} training samples, but data set '{data.Name}' has {data.Count}");
@@ -103,10 +115,14 @@ public static class GradientCheck
         for (int r = 0; r < batch.Rows; r++)
         {
             // Polish the engine's float fixed point in double so that the linearisation is taken at the same point.
-            var fixedPoint = ReferenceDynamics.RequireFixedPoint(reference, inputs[r], null, 0, freeStates[r], relaxation);
+            var fixedPoint = PolishFixedPoint(settings, reference, inputs[r], freeStates[r], relaxation, repeat, r, freeResidual);
             truth.AddScaled(TrueGradient.AdjointAtFixedPoint(reference, fixedPoint, targets[r]), 1.0 / batch.Rows);
-            limit.AddScaled(TrueGradient.VfEstimateLimitAtFixedPoint(reference, fixedPoint, targets[r]), 1.0 / batch.Rows);
+            // Each rule's own β → 0 limit: the VF rule's is Theorem 1's ν = c J⁻ᵀ M, symmetric EP's κᵀ M' (TrueGradient).
+            limit.AddScaled(rule == LearningRule.Vf
+                ? TrueGradient.VfEstimateLimitAtFixedPoint(reference, fixedPoint, targets[r])
+                : TrueGradient.EpEstimateLimitAtFixedPoint(reference, fixedPoint, targets[r]), 1.0 / batch.Rows);
         }
+        string basis = GradientTheory.Basis(rule, network.Activation, network.Form, tied: FirstUntiedFeedback(weights) is null);
 
         double[]? finiteDifferenceAngles = settings.FiniteDifferenceEntries > 0
             ? FiniteDifferenceAngles(settings, reference, inputs, targets, truth, relaxation, rule)
@@ -126,13 +142,15 @@ public static class GradientCheck
             {
                 // Tied weights: the parameter is one matrix per pair, its gradient the sum of both directions' gradients.
                 var tiedTruth = truth.ToTied();
+                var tiedLimit = limit.ToTied();
                 double[] truthVector = [.. tiedTruth.Weights[pair]!, .. tiedTruth.Bias[pair]!];
                 centeredAngle = Angles.Degrees(TiedEstimate(centered, pair), truthVector);
                 oneSidedAngle = Angles.Degrees(TiedEstimate(oneSided, pair), truthVector);
-                limitAngle = 0; // with tied weights and the energy's dynamics the limit is the gradient itself
+                // 0 up to rounding when the dynamics are the energy's gradient; not with the logistic in the VF form.
+                limitAngle = Angles.Degrees([.. tiedLimit.Weights[pair]!, .. tiedLimit.Bias[pair]!], truthVector);
             }
             yield return new GradientCheckMeasurement(rule.ToString().ToLowerInvariant(), initAngle, pair, repeat, centeredAngle, oneSidedAngle,
-                limitAngle, finiteDifferenceAngles?[pair - 1], freeResidual);
+                limitAngle, finiteDifferenceAngles?[pair - 1], freeResidual, basis);
         }
     }
 
@@ -162,13 +180,51 @@ public static class GradientCheck
         return engine.ExportEstimate();
     }
 
+    /// <summary>
+    /// The engine's float free state relaxed on in double precision until it is a fixed point to 1e-12. When there is
+    /// none at this step (the Euler map oscillates at a large --dt, or the dynamics do not settle) the check cannot
+    /// linearise there: that is a setting to change, said as such, not a crash.
+    /// </summary>
+    private static double[][] PolishFixedPoint(GradientCheckSettings settings, ReferenceNetwork reference, double[] input, double[][] freeStates,
+        RelaxationSettings relaxation, int repeat, int row, double engineResidual)
+    {
+        var result = ReferenceDynamics.RelaxToFixedPoint(reference, input, null, 0, freeStates, relaxation);
+        if (result.Converged)
+            return result.States;
+        throw new ConfigurationException(NoFixedPointMessage(settings, repeat * settings.BatchSize + row, result, relaxation, engineResidual));
+    }
+
+    internal static string NoFixedPointMessage(GradientCheckSettings settings, int sample, RelaxationResult result, RelaxationSettings relaxation,
+        double engineResidual)
+    {
+        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for training sample {sample} " +
+            $"(--activation {(settings.Activation == Activation.HardSigmoid ? "hard-sigmoid" : "logistic")}" +
+            $"{(settings.Form == DynamicsForm.RhoPrime ? " --rho-prime" : "")}): residual {result.Residual:E2} after {result.Steps} " +
+            $"double-precision steps (tolerance {relaxation.Tolerance:E0}; the engine's after --T1 {settings.FreeSteps} steps: {engineResidual:E2}). ";
+        // A step so small that the relaxation covers little time cannot arrive; a large one overshoots and oscillates.
+        double coveredTime = settings.Dt * (double)result.Steps;
+        return coveredTime < 10_000
+            ? what + $"The relaxation covers only {coveredTime:G3} time units: use a larger --dt (e.g. 0.5, the default), or a larger --T1 and --T2"
+            : what + "A residual that stays large means the Euler step oscillates or the dynamics do not settle: use a smaller --dt (e.g. " +
+              $"{settings.Dt / 2:G3}), with a larger --T1 and --T2 to cover the same time (e.g. {2 * settings.FreeSteps} and {2 * settings.NudgedSteps})";
+    }
+
     private static double[]? FiniteDifferenceAngles(GradientCheckSettings settings, ReferenceNetwork reference, double[][] inputs, double[][] targets,
         NetworkGradient truth, RelaxationSettings relaxation, LearningRule rule)
     {
         if (rule == LearningRule.Ep)
             return null; // the finite differences perturb each matrix separately; they check the reference, not the rule
         var subset = FiniteDifferenceGradient.RandomSubset(reference, settings.FiniteDifferenceEntries, settings.Seed);
-        var numeric = FiniteDifferenceGradient.NegativeLossGradient(reference, inputs, targets, subset, 1e-4, relaxation);
+        double[] numeric;
+        try
+        {
+            numeric = FiniteDifferenceGradient.NegativeLossGradient(reference, inputs, targets, subset, 1e-4, relaxation);
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("No fixed point", StringComparison.Ordinal))
+        {
+            // A perturbed network (or the relaxation from zero) found no fixed point: the same setting to change.
+            throw new ConfigurationException($"--finite-differences: {e.Message} Use a smaller --dt (e.g. {settings.Dt / 2:G3}), or leave out --finite-differences");
+        }
         var adjoint = truth.Gather(subset);
         var angles = new double[reference.OutputLayer];
         for (int pair = 1; pair <= reference.OutputLayer; pair++)

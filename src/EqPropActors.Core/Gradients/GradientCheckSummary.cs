@@ -23,7 +23,7 @@ public static class GradientCheckSummary
         double? finiteDifference = repeats.All(m => m.FiniteDifferenceAngleDeg is null) ? null : repeats.Max(m => m.FiniteDifferenceAngleDeg);
         return new GradientCheckRow(first.Rule, first.InitAngleDeg, first.Layer, repeats.Length,
             oneSided, oneSidedStd, centered, centeredStd, repeats.Average(m => m.TheoryAngleDeg),
-            TrainedEstimator(thirdPhase), trained, trainedStd, finiteDifference, repeats.Max(m => m.FreeResidual));
+            TrainedEstimator(thirdPhase), trained, trainedStd, finiteDifference, repeats.Max(m => m.FreeResidual), first.TheoryBasis);
     }
 
     /// <summary>Mean and sample standard deviation (n − 1); one value has no spread, which is null rather than 0 or NaN.</summary>

@@ -12,16 +12,19 @@ public static class ParameterJacobian
     /// Each parameter enters only the field of its postsynaptic unit, so M is one row per unit; saturated units
     /// have no row (their states do not move, see <see cref="ActiveSet"/>).
     /// </summary>
+    /// <param name="gain">g in the rows above; null for the dynamics' own (<see cref="ReferenceNetwork.DriveGain"/>). The
+    /// symmetric-EP rule's limit uses ρ' whatever the form (see <see cref="TrueGradient.EpEstimateLimitAtFixedPoint"/>).</param>
     public static NetworkGradient ContractRows(
-        ReferenceNetwork network, double[][] freeStates, ActiveSet activeSet, Vector<double> rowWeights)
+        ReferenceNetwork network, double[][] freeStates, ActiveSet activeSet, Vector<double> rowWeights, Func<double, double>? gain = null)
     {
+        gain ??= network.DriveGain;
         var result = new NetworkGradient(network.LayerSizes);
         int outputLayer = network.OutputLayer;
         for (int row = 0; row < activeSet.Count; row++)
         {
             (int layer, int unit) = activeSet.ActiveUnits[row];
             int size = network.LayerSizes[layer];
-            double weight = rowWeights[row] * network.DriveGain(freeStates[layer][unit]);
+            double weight = rowWeights[row] * gain(freeStates[layer][unit]);
             result.Bias[layer]![unit] += weight;
             double[] forward = result.Wff[layer]!;
             for (int below = 0; below < network.LayerSizes[layer - 1]; below++)

@@ -17,9 +17,9 @@ public sealed record TheoremOneTerms(NetworkGradient EstimateMinusTrue, NetworkG
 /// Then ∂J/∂θ = c_A ∂s_A/∂θ = −c_A J_AA⁻¹ M_A, i.e. −∂J/∂θ = λᵀ M with J_AAᵀ λ = c_Aᵀ, where
 /// c = ∂C/∂s = −(y − s_L) on output units. The nudged fixed point satisfies μ_A + β(y − s_L) = 0, so
 /// ∂s_A/∂β = −J_AA⁻¹(y − s_L)_A = J_AA⁻¹ c_Aᵀ =: κ, and the VF rule's limit is ν = κᵀ M = c J⁻ᵀ M.
-/// Caveat: that equality uses the VF rule's postsynaptic factor ρ(s_pre)·∂s_j/∂β, which is M's row only in the
-/// VF form; in the rho-prime form M carries an extra ρ'(s_j) that the VF rule does not (irrelevant for the hard
-/// sigmoid, where ρ' = 1 on [0, 1]).
+/// In the rho-prime form M's row carries ρ'(s_j⁰), and so does the VF rule (NeuronGroup.ApplyLearningRule), so ν is
+/// the rule's limit in both forms. The symmetric-EP rule's limit is κᵀ M' with M' the rows of the rho-prime form
+/// whatever the dynamics (<see cref="EpEstimateLimitAtFixedPoint"/>).
 /// </remarks>
 public static class TrueGradient
 {
@@ -52,6 +52,28 @@ public static class TrueGradient
         Vector<double> stateSensitivityToBeta = jacobian.Solve(costGradient);
         return ParameterJacobian.ContractRows(network, freeStates, activeSet, stateSensitivityToBeta);
     }
+
+    /// <summary>
+    /// The symmetric-EP rule's β → 0 limit at one sample's free fixed point, in the untied layout (its
+    /// <see cref="NetworkGradient.ToTied"/> is the tied matrix's): d/dβ [ρ(s_p)ρ(s_j)] = ρ'(s_p)ρ(s_j)κ_p + ρ(s_p)ρ'(s_j)κ_j
+    /// and d/dβ ρ(s_j) = ρ'(s_j)κ_j with κ = ∂s_A/∂β = J_AA⁻¹ c_Aᵀ, i.e. κᵀ M' where M' has the rows of the rho-prime
+    /// form (gain ρ') whatever form the dynamics follow. It is the gradient when the dynamics are the gradient of
+    /// EP's energy (tied weights; rho-prime form, or the hard sigmoid in either form), and not otherwise
+    /// (docs/theorem.md, "Which combinations are exact").
+    /// </summary>
+    public static NetworkGradient EpEstimateLimitAtFixedPoint(ReferenceNetwork network, double[][] freeStates, double[] target)
+    {
+        var (activeSet, jacobian, costGradient) = Linearise(network, freeStates, target);
+        if (activeSet.Count == 0)
+            return new NetworkGradient(network.LayerSizes);
+        Vector<double> stateSensitivityToBeta = jacobian.Solve(costGradient);
+        return ParameterJacobian.ContractRows(network, freeStates, activeSet, stateSensitivityToBeta, network.RateDerivative);
+    }
+
+    /// <summary>The symmetric-EP rule's β → 0 limit averaged over the batch (untied layout; free fixed points relaxed from zero).</summary>
+    public static NetworkGradient EpEstimateLimit(
+        ReferenceNetwork network, IReadOnlyList<double[]> inputs, IReadOnlyList<double[]> targets, RelaxationSettings settings) =>
+        AverageOverFreeFixedPoints(network, inputs, targets, settings, EpEstimateLimitAtFixedPoint);
 
     /// <summary>
     /// Theorem 1: ν − (−∂J/∂θ) = c (J⁻ᵀ − J⁻¹) M = 2 c J⁻ᵀ A J⁻¹ M, since J⁻ᵀ(J − Jᵀ)J⁻¹ = J⁻ᵀ − J⁻¹.

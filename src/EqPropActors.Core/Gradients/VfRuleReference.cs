@@ -10,7 +10,8 @@ public static class VfRuleReference
 {
     /// <summary>
     /// VF rule: ΔWff[l][p,j] = ρ(s⁰_{l−1,p}) d_{l,j}, ΔWfb[l][p,j] = ρ(s⁰_{l+1,p}) d_{l,j}, ΔBias[l][j] = d_{l,j}
-    /// with d = (s^β − s⁰)/β: presynaptic free-phase rate × postsynaptic displacement.
+    /// with d = g(s⁰_{l,j}) (s^β − s⁰)/β: presynaptic free-phase rate × postsynaptic displacement, where g = 1 in the
+    /// VF form and g = ρ' in the ρ' form (the row of M = ∂μ/∂θ, so that the β → 0 limit is Theorem 1's c J⁻ᵀ M).
     /// </summary>
     public static NetworkGradient VfUpdateFromStates(ReferenceNetwork network, double[][] freeStates, double[][] nudgedStates, double beta) =>
         PresynapticRateTimesDisplacement(network, freeStates, Displacement(nudgedStates, freeStates, beta));
@@ -102,7 +103,8 @@ public static class VfRuleReference
             int size = network.LayerSizes[layer];
             for (int unit = 0; unit < size; unit++)
             {
-                double postsynaptic = displacement[layer][unit];
+                // ρ' form: ∂μ_j/∂θ carries ρ'(s_j⁰), and so does the rule (g = 1 in the VF form).
+                double postsynaptic = network.DriveGain(freeStates[layer][unit]) * displacement[layer][unit];
                 update.Bias[layer]![unit] = postsynaptic;
                 for (int below = 0; below < network.LayerSizes[layer - 1]; below++)
                     update.Wff[layer]![below * size + unit] = network.Rate(freeStates[layer - 1][below]) * postsynaptic;

@@ -20,12 +20,44 @@ public sealed class LocalRuleTests
     public void VfEstimateIsPresynapticRateTimesDisplacement(bool centered, int groups)
     {
         var problem = new EngineProblem([13, 9, 7, 5], groupsPerHiddenLayer: groups);
+        var (expected, actual) = VfEstimateAndReference(problem, centered, problem.Network.Form);
+        AssertClose(expected, actual);
+    }
+
+    /// <summary>
+    /// The ρ' form: ∂μ_j/∂W_jp = ρ'(s_j)ρ(s_p), so the VF rule carries ρ'(s_j⁰) (docs/theorem.md). The reference written
+    /// for the VF form (no ρ' factor) must then disagree, so this test fails if the engine drops the factor.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 3)]
+    public void VfEstimateInTheRhoPrimeFormCarriesRhoPrimeOfTheFreeState(bool centered, int groups)
+    {
+        var problem = new EngineProblem([13, 9, 7, 5], Activation.Logistic, DynamicsForm.RhoPrime, groupsPerHiddenLayer: groups);
+        var (expected, actual) = VfEstimateAndReference(problem, centered, DynamicsForm.RhoPrime);
+        AssertClose(expected, actual);
+
+        var (withoutFactor, _) = VfEstimateAndReference(problem, centered, DynamicsForm.Vf);
+        double scale = expected.Max(Math.Abs);
+        double largestDifference = withoutFactor.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largestDifference > 100 * RelativeTolerance * scale,
+            $"without ρ'(s⁰) the reference should differ from the engine, but the largest difference is {largestDifference:G3} (scale {scale:G3})");
+    }
+
+    /// <summary>
+    /// The engine's VF estimate (ΔW/α) and the plain-loop reference applied to the engine's own phase states, the
+    /// reference's rows taken for <paramref name="referenceForm"/> (its ρ' factor, or none).
+    /// </summary>
+    private static (double[] Expected, double[] Actual) VfEstimateAndReference(EngineProblem problem, bool centered, DynamicsForm referenceForm)
+    {
         using var engine = problem.CreateEngine();
         const float beta = 0.3f;
         engine.Run(problem.Batch, MinibatchPlan.Training(30, 10, new RuleApplication(LearningRule.Vf, beta, centered, 0f), UpdateMode.EstimateOnly), 0.5f, 1e-3f);
         var estimate = ParameterConversion.ToGradient(engine.ExportEstimate());
 
-        var reference = ParameterConversion.ToReference(problem.Network, problem.Weights);
+        var spec = new NetworkSpec(problem.Network.LayerSizes.ToArray(), problem.Network.Activation, referenceForm);
+        var reference = ParameterConversion.ToReference(spec, problem.Weights);
         var expected = new NetworkGradient(problem.Network.LayerSizes);
         int rows = problem.Batch.Rows;
         for (int row = 0; row < rows; row++)
@@ -37,7 +69,7 @@ public sealed class LocalRuleTests
                 : VfRuleReference.VfUpdateFromStates(reference, free, positive, beta);
             expected.AddScaled(sample, 1.0 / rows);
         }
-        AssertClose(expected.ToVector(), estimate.ToVector());
+        return ([.. expected.ToVector()], [.. estimate.ToVector()]);
     }
 
     [Theory]

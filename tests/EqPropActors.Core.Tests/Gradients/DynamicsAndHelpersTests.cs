@@ -80,19 +80,35 @@ public class DynamicsAndHelpersTests
     }
 
     /// <summary>
-    /// The VF rule has no ρ'(s_post) factor, M in the rho-prime form has one: with the logistic, the rule's
-    /// β → 0 limit is therefore not ν = c J⁻ᵀ M (see the remarks on <see cref="TrueGradient"/>).
+    /// M in the rho-prime form has a ρ'(s_post) factor, and so has the VF rule there (since 2026-12-02): with the
+    /// logistic, its β → 0 limit is ν = c J⁻ᵀ M. The same states with the rule's old factors (a VF-form copy of the
+    /// network, ρ' left out) are visibly off, so the factor matters.
     /// </summary>
     [Fact]
-    public void InRhoPrimeFormWithLogistic_TheVfRuleDoesNotConvergeToTheoremsNu()
+    public void InRhoPrimeFormWithLogistic_TheVfRuleConvergesToTheoremsNuOnlyWithItsRhoPrimeFactor()
     {
         TestProblem problem = TestProblems.Gaussian([6, 5, 4, 3], Activation.Logistic, DynamicsForm.RhoPrime, seed: 2);
         RelaxationSettings settings = GradientAssertions.TightSettings;
+        const double beta = 1e-3;
+        NetworkGradient nu = TrueGradient.VfEstimateLimit(problem.Network, problem.Inputs, problem.Targets, settings);
 
-        double angle = Angles.Degrees(
-            VfRuleReference.CenteredVfUpdate(problem.Network, problem.Inputs, problem.Targets, 1e-3, settings),
-            TrueGradient.VfEstimateLimit(problem.Network, problem.Inputs, problem.Targets, settings));
+        var withoutFactor = new ReferenceNetwork(problem.Network.LayerSizes, Activation.Logistic, DynamicsForm.Vf);
+        foreach (TensorId tensor in problem.Network.TensorIds)
+            problem.Network.Tensor(tensor).CopyTo(withoutFactor.Tensor(tensor), 0);
+        var withFactor = new NetworkGradient(problem.Network.LayerSizes);
+        var oldRule = new NetworkGradient(problem.Network.LayerSizes);
+        for (int sample = 0; sample < problem.Inputs.Length; sample++)
+        {
+            double[] input = problem.Inputs[sample], target = problem.Targets[sample];
+            double[][] free = ReferenceDynamics.RequireFixedPoint(problem.Network, input, null, 0.0, null, settings);
+            double[][] positive = ReferenceDynamics.RequireFixedPoint(problem.Network, input, target, beta, free, settings);
+            double[][] negative = ReferenceDynamics.RequireFixedPoint(problem.Network, input, target, -beta, free, settings);
+            withFactor.AddScaled(VfRuleReference.CenteredVfUpdateFromStates(problem.Network, free, positive, negative, beta), 1.0 / problem.Inputs.Length);
+            oldRule.AddScaled(VfRuleReference.CenteredVfUpdateFromStates(withoutFactor, free, positive, negative, beta), 1.0 / problem.Inputs.Length);
+        }
 
-        Assert.True(angle > 1.0, $"Angle {angle}°: the ρ'(s_post) factor should make a visible difference.");
+        double angle = Angles.Degrees(withFactor, nu), oldAngle = Angles.Degrees(oldRule, nu);
+        Assert.True(angle < 0.1, $"Angle {angle}° between the rule with ρ'(s_post) and ν.");
+        Assert.True(oldAngle > 1.0, $"Angle {oldAngle}°: without ρ'(s_post) the rule should be visibly off ν.");
     }
 }

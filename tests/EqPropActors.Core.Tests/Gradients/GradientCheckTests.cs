@@ -61,6 +61,32 @@ public sealed class GradientCheckTests
         Assert.True(angles[2] < 1.0, $"at β = 0.001 the symmetric update is {angles[2]:F3}° from the gradient");
     }
 
+    /// <summary>
+    /// The theory column against the engine's measurement, per form, with tied weights: 0 where the dynamics are the
+    /// energy's gradient (logistic with the ρ' form), a computed nonzero limit where they are not (logistic, VF form),
+    /// and the engine's centered estimate at small β within a degree of it either way. Before the ρ' factor entered
+    /// the VF rule, vf in the ρ' form measured 6–8° against a theory of 0; before the ep limit was computed, ep in the
+    /// VF form measured 6–12° against a stated 0.
+    /// </summary>
+    [Theory]
+    [InlineData(LearningRule.Vf, DynamicsForm.RhoPrime)]
+    [InlineData(LearningRule.Ep, DynamicsForm.RhoPrime)]
+    [InlineData(LearningRule.Vf, DynamicsForm.Vf)]
+    [InlineData(LearningRule.Ep, DynamicsForm.Vf)]
+    public void TheoryColumnPredictsTheLogisticMeasurementInBothForms(LearningRule rule, DynamicsForm form)
+    {
+        var rows = GradientCheck.Run(Settings(rule, form, Activation.Logistic) with { FreeSteps = 1000, NudgedSteps = 1000 }, Data);
+        bool exact = form == DynamicsForm.RhoPrime;
+        Assert.All(rows, row =>
+        {
+            Assert.True(exact ? row.TheoryAngleDeg < 1e-6 : row.TheoryAngleDeg > 0.5,
+                $"layer {row.Layer}: theory {row.TheoryAngleDeg}° ({row.TheoryBasis})");
+            Assert.True(Math.Abs(row.CenteredAngleDeg - row.TheoryAngleDeg) < 1.0,
+                $"layer {row.Layer}: measured {row.CenteredAngleDeg:F3}° but theory {row.TheoryAngleDeg:F3}° ({row.TheoryBasis})");
+            Assert.StartsWith(exact ? "exact" : rule == LearningRule.Vf ? "Theorem 1" : "EP limit off", row.TheoryBasis);
+        });
+    }
+
     [Fact]
     public void AdjointGradientAgreesWithFiniteDifferencesOfTheLoss()
     {

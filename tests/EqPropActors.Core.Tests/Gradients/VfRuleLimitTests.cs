@@ -9,14 +9,19 @@ public class VfRuleLimitTests(ITestOutputHelper output)
 {
     private const double Beta = 1e-3;
 
-    /// <summary>VF form only: there ν's rows M = ρ(s_pre) are exactly the rule's presynaptic factors.</summary>
+    /// <summary>
+    /// ν's rows are M = g(s_j)ρ(s_pre), and the rule's factors are the same: g = 1 in the VF form, ρ'(s_j⁰) in the
+    /// ρ' form (which the rule carries since the ρ' form got its own factor).
+    /// </summary>
     [Theory]
-    [InlineData(Activation.HardSigmoid, 3)]
-    [InlineData(Activation.Logistic, 3)]
-    [InlineData(Activation.HardSigmoid, 1)]
-    public void CenteredRuleApproachesLimit_AndBeatsOneSidedRule(Activation activation, int seed)
+    [InlineData(Activation.HardSigmoid, DynamicsForm.Vf, 3)]
+    [InlineData(Activation.Logistic, DynamicsForm.Vf, 3)]
+    [InlineData(Activation.HardSigmoid, DynamicsForm.Vf, 1)]
+    [InlineData(Activation.Logistic, DynamicsForm.RhoPrime, 3)]
+    [InlineData(Activation.Logistic, DynamicsForm.RhoPrime, 1)]
+    public void CenteredRuleApproachesLimit_AndBeatsOneSidedRule(Activation activation, DynamicsForm form, int seed)
     {
-        TestProblem problem = TestProblems.Gaussian([6, 5, 4, 3], activation, DynamicsForm.Vf, seed);
+        TestProblem problem = TestProblems.Gaussian([6, 5, 4, 3], activation, form, seed);
         RelaxationSettings settings = GradientAssertions.TightSettings;
 
         NetworkGradient limit = TrueGradient.VfEstimateLimit(problem.Network, problem.Inputs, problem.Targets, settings);
