@@ -5,6 +5,7 @@ using EqPropActors.Core;
 using EqPropActors.Actors;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Data;
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Gradients;
 using EqPropActors.Core.Network;
 using EqPropActors.Core.Training;
@@ -53,6 +54,14 @@ public sealed class GradCheckSettings : NetworkSettings
     [Description("Nudged-phase steps. Default: 2000")]
     public int NudgedSteps { get; init; } = 2000;
 
+    [CommandOption("--update <FORM>")]
+    [Description("When the rule learns: two-phase (from the phases' end states), stdp (summed over the nudged steps) or continual (applied at every nudged step, so the weights move during the phase at --lr; the estimate is their motion / α). Default: two-phase")]
+    public string Update { get; init; } = "two-phase";
+
+    [CommandOption("--lr <ALPHA>")]
+    [Description("Learning rate of every layer pair for --update continual (the other forms' estimates do not depend on it). Default: 0.01")]
+    public float LearningRate { get; init; } = 0.01f;
+
     [CommandOption("--tolerance <R>")]
     [Description("Async schedule: a group rests once its step residual ‖Δs‖/dt is within R (sigma-delta sending then sends its final state) and the phase may end before T1/T2; 0: groups step the full budget and never rest. Sync engines always run T1/T2. Default: 0")]
     public float Tolerance { get; init; }
@@ -99,6 +108,9 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
             Dt = settings.Dt,
             FreeSteps = settings.FreeSteps,
             NudgedSteps = settings.NudgedSteps,
+            Update = ModelSettings.ParseChoice(settings.Update, "--update", ("two-phase", UpdateForm.TwoPhase), ("stdp", UpdateForm.Stdp), ("continual", UpdateForm.Continual)),
+            LearningRate = settings.LearningRate > 0 && float.IsFinite(settings.LearningRate) ? settings.LearningRate
+                : throw new ConfigurationException($"--lr must be a positive number, got {settings.LearningRate}"),
             Tolerance = settings.Tolerance >= 0 && float.IsFinite(settings.Tolerance) ? settings.Tolerance
                 : throw new ConfigurationException($"--tolerance must be a finite number at least 0, got {settings.Tolerance}"),
             BatchSize = settings.BatchSize,
@@ -110,8 +122,9 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
         // The whole training set: the check itself says when --repeats × --batch-size asks for more samples than it has.
         var data = DatasetCatalog.Load(settings.Dataset, settings.DataDirectory).Train;
         var rows = ModelSettings.ParseChoice(settings.Engine, "--engine", ("batch", false), ("actors", true))
-            ? GradientCheck.Run(check, data, (network, batchRows) => new ActorEngine(network, batchRows,
-                Enumerable.Repeat(1f, network.PairCount).ToArray(), settings.ParseSchedule(settings.Seed)))
+            ? GradientCheck.Run(check, data, (network, batchRows) => new ActorEngine(network, batchRows, check.LearningRates(network),
+                // Learning at each step reads the source's rates at that step, which a delegated drive does not bring.
+                settings.ParseSchedule(settings.Seed) with { DelegateDrive = !settings.NoDriveDelegation && check.Update == UpdateForm.TwoPhase }))
             : GradientCheck.Run(check, data);
         if (settings.Json)
             Console.WriteLine(JsonSerializer.Serialize(new { rows }, JsonOptions));

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using EqPropActors.Core.Kernels;
+using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Dynamics;
 
@@ -20,6 +21,7 @@ public sealed partial class NeuronGroup
     /// sources' rates still wired as the step read them: every synapse from p onto this group's unit j adds
     /// ρ(s_p^t)·(s_j^{t+1} − s_j^t)/(β·phases), averaged over the minibatch, to its step sum (<see cref="UpdateForm.Stdp"/>)
     /// or to its weight at its learning rate (<see cref="UpdateForm.Continual"/>); biases take (s_j^{t+1} − s_j^t)/(β·phases).
+    /// In the ρ' form with the logistic, the change is weighted by ρ'(s_j^t), as the two-phase VF rule weights it by ρ'(s_j⁰).
     /// Must follow any change of the step (<see cref="KeepStepOf"/>): it learns from the step as taken.
     /// </summary>
     public void LearnFromStep(StepPlasticity? plasticity, float beta)
@@ -30,6 +32,9 @@ public sealed partial class NeuronGroup
             BeginStepSums(plasticity);
         int length = Rows * Stride;
         GroupKernel.Subtract(_states[_current], _states[1 - _current], _rateDisplacement, length);
+        // The ρ' form's factor ρ'(s_post), as in the two-phase VF rule (there at s⁰, here at the step's s^t).
+        if (Network.Form == DynamicsForm.RhoPrime && Network.Activation == Activation.Logistic)
+            GroupKernel.MultiplyByLogisticDerivative(_rates[1 - _current], _rateDisplacement, length);
         float gradScale = 1f / (beta * plasticity.NudgedPhases * Rows);
         bool continual = plasticity.Form == UpdateForm.Continual;
         for (int b = 0; b < Incoming.Length; b++)

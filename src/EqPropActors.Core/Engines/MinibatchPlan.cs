@@ -26,6 +26,9 @@ public sealed record MinibatchPlan(IReadOnlyList<Phase> Phases, UpdateMode Updat
     /// <summary>Free phase, nudged phase at +β, and for the centered estimate a third phase at −β.</summary>
     public static MinibatchPlan Training(PhaseLength free, PhaseLength nudged, RuleApplication rule, UpdateMode update = UpdateMode.Apply)
     {
+        if (rule.Form != UpdateForm.TwoPhase && rule.Rule != Network.LearningRule.Vf)
+            throw new ConfigurationException($"the {rule.Form} update is built for the VF rule: the symmetric rule's increment at a step " +
+                "needs both neighbours' rates after it, which a group has only one step later");
         var plasticity = rule.Form == UpdateForm.TwoPhase
             ? null
             : new StepPlasticity(rule.Form, rule.Centered ? 2 : 1, rule.LearningRateScale, update == UpdateMode.EstimateOnly);

@@ -25,7 +25,7 @@ public static class GradientCheck
     public static IReadOnlyList<GradientCheckMeasurement> Measure(GradientCheckSettings settings, Dataset data,
         Func<NetworkSpec, int, IEngine>? createEngine = null)
     {
-        createEngine ??= (network, rows) => new BatchEngine(network, rows, Enumerable.Repeat(1f, network.PairCount).ToArray());
+        createEngine ??= (network, rows) => new BatchEngine(network, rows, settings.LearningRates(network));
         var network = new NetworkSpec(settings.Layers, settings.Activation, settings.Form);
         Validate(settings, network, data);
         var batches = Enumerable.Range(0, settings.Repeats).Select(r => LoadBatch(network, data, r * settings.BatchSize, settings.BatchSize)).ToArray();
@@ -164,7 +164,7 @@ public static class GradientCheck
         using var engine = createEngine(network, batch.Rows);
         engine.LoadParameters(weights, null);
         var plan = MinibatchPlan.Training(settings.FreeSteps, settings.NudgedSteps,
-            new RuleApplication(rule, settings.Beta, centered, 0f), UpdateMode.EstimateOnly);
+            new RuleApplication(rule, settings.Beta, centered, 0f, Form: settings.Update), UpdateMode.EstimateOnly);
         batch.Particles = network.LayerSizes.Select((n, l) => l == 0 ? [] : new float[batch.Rows * n]).ToArray();
         // Tolerance 0 (the default): an engine that ends phases on convergence (the async actors) runs the full step budget too.
         freeResidual = engine.Run(batch, plan, settings.Dt, settings.Tolerance).Phases[0].MaxResidual;

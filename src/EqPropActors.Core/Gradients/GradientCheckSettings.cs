@@ -1,3 +1,4 @@
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Gradients;
@@ -18,6 +19,17 @@ public sealed record GradientCheckSettings
     public int FreeSteps { get; init; } = 2000;
     public int NudgedSteps { get; init; } = 2000;
     public int BatchSize { get; init; } = 20;
+
+    /// <summary>When the measured rule learns: after the phases (two-phase), summed over the nudged steps (stdp), or at
+    /// every nudged step (continual, where the weights move during the phase; the estimate is their total motion / α).</summary>
+    public UpdateForm Update { get; init; } = UpdateForm.TwoPhase;
+
+    /// <summary>α of every layer pair. Only the continual form depends on it (its weights move while the network
+    /// relaxes); the other forms' estimates are ΔW/α whatever α is.</summary>
+    public float LearningRate { get; init; } = 0.01f;
+
+    /// <summary>One <see cref="LearningRate"/> per layer pair of <paramref name="network"/>, for the engines the check creates.</summary>
+    public float[] LearningRates(NetworkSpec network) => Enumerable.Repeat(LearningRate, network.PairCount).ToArray();
 
     /// <summary>
     /// The phases' tolerance. Engines that run fixed T1/T2 (batch, sync actors) ignore it; under the async schedule a

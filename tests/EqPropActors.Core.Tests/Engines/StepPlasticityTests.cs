@@ -9,7 +9,7 @@ namespace EqPropActors.Core.Tests.Engines;
 /// The forms that learn in time (--update stdp|continual) against plain double loops: the reference relaxes every
 /// sample with <see cref="ReferenceDynamics"/>, one Euler step at a time through the nudged phase, and sums
 /// ρ(s_pre^t)·(s_post^{t+1} − s_post^t)/β itself (STDP), or moves its own weights by that, averaged over the minibatch,
-/// after every step (continual). The engine runs in float, the reference in double: they agree to 1e-4 of the largest entry.
+/// after every step (continual). In the logistic ρ' form each change is weighted by ρ'(s_post^t). The engine runs in float, the reference in double: they agree to 1e-4 of the largest entry.
 /// </summary>
 public sealed class StepPlasticityTests
 {
@@ -18,12 +18,15 @@ public sealed class StepPlasticityTests
     private const float Dt = 0.5f, Beta = 0.3f;
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 1)]
-    [InlineData(false, 3)]
-    public void StdpEstimateIsTheSumOfTheStepIncrements(bool centered, int groups)
+    [InlineData(false, 1, false)]
+    [InlineData(true, 1, false)]
+    [InlineData(false, 3, false)]
+    [InlineData(false, 1, true)]
+    public void StdpEstimateIsTheSumOfTheStepIncrements(bool centered, int groups, bool logisticRhoPrime)
     {
-        var problem = new EngineProblem([13, 9, 7, 5], groupsPerHiddenLayer: groups);
+        var problem = logisticRhoPrime
+            ? new EngineProblem([13, 9, 7, 5], Activation.Logistic, DynamicsForm.RhoPrime)
+            : new EngineProblem([13, 9, 7, 5], groupsPerHiddenLayer: groups);
         using var engine = problem.CreateEngine();
         engine.Run(problem.Batch, Plan(UpdateForm.Stdp, centered, UpdateMode.EstimateOnly), Dt, 1e-3f);
         var estimate = ParameterConversion.ToGradient(engine.ExportEstimate()).ToVector();
@@ -119,7 +122,8 @@ public sealed class StepPlasticityTests
             for (int l = 1; l < sizes.Length; l++)
                 for (int j = 0; j < sizes[l]; j++)
                 {
-                    double change = (after[l][j] - before[l][j]) * scale;
+                    // ρ'(s_post^t) in the ρ' form (DriveGain), 1 in the VF form.
+                    double change = (after[l][j] - before[l][j]) * scale * reference.DriveGain(before[l][j]);
                     sums.Bias[l]![j] += change;
                     for (int p = 0; p < sizes[l - 1]; p++)
                         sums.Wff[l]![p * sizes[l] + j] += reference.Rate(before[l - 1][p]) * change;
