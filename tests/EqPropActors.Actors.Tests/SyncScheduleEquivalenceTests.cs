@@ -36,6 +36,26 @@ public sealed class SyncScheduleEquivalenceTests
         }
     }
 
+    /// <summary>The forms that learn at each nudged step: every group learns from the rates its step read, in the same
+    /// order in both engines (no drive delegation: the output needs its source's rates at every step).</summary>
+    [Theory]
+    [InlineData(UpdateForm.Stdp, 1, false, 0f)]
+    [InlineData(UpdateForm.Stdp, 2, true, 0.9f)]
+    [InlineData(UpdateForm.Continual, 1, false, 0f)]
+    [InlineData(UpdateForm.Continual, 3, true, 0f)]
+    public void LearningInTimeEqualsTheBatchEngineBitForBit(UpdateForm form, int groups, bool centered, float momentum)
+    {
+        var fixture = new EngineFixture([20, 12, 9, 6], groups);
+        var (batchWeights, batchReports) = Train(fixture, EngineFixture.Batch, LearningRule.Vf, centered, momentum, form: form);
+        var (actorWeights, actorReports) = Train(fixture, (network, rows, rates) => new ActorEngine(network, rows, rates,
+            new ScheduleSettings(DelegateDrive: false), TimeSpan.FromSeconds(20)), LearningRule.Vf, centered, momentum, form: form);
+
+        Assert.False(batchWeights.BitwiseEquals(fixture.Weights, out _), "the weights should have learned");
+        Assert.True(batchWeights.BitwiseEquals(actorWeights, out string? difference), $"first difference at {difference}");
+        for (int i = 0; i < batchReports.Count; i++)
+            Assert.Equal(batchReports[i].LossSum, actorReports[i].LossSum);
+    }
+
     /// <summary>
     /// 20-24-40-6: the output's only source is 40 units wide, so under the sync schedule that source sends the
     /// output its 6-wide drive instead of its 40 rates. Same weights and reports either way; fewer bytes with it.
@@ -100,7 +120,8 @@ public sealed class SyncScheduleEquivalenceTests
     }
 
     private static (ParameterSet Weights, List<MinibatchReport> Reports) Train(EngineFixture fixture,
-        Func<NetworkSpec, int, float[], IEngine> create, LearningRule rule, bool centered, float momentum, int rows = 8)
+        Func<NetworkSpec, int, float[], IEngine> create, LearningRule rule, bool centered, float momentum, int rows = 8,
+        UpdateForm form = UpdateForm.TwoPhase)
     {
         using var engine = create(fixture.Network, rows, fixture.LearningRates);
         engine.LoadParameters(fixture.Weights, null);
@@ -109,7 +130,7 @@ public sealed class SyncScheduleEquivalenceTests
             foreach (var (batch, i) in fixture.Batches.Select((b, i) => (b, i)))
             {
                 float beta = i % 2 == 0 ? 0.5f : -0.5f;
-                var plan = MinibatchPlan.Training(12, 4, new RuleApplication(rule, beta, centered, momentum));
+                var plan = MinibatchPlan.Training(12, 4, new RuleApplication(rule, beta, centered, momentum, Form: form));
                 reports.Add(engine.Run(batch, plan, 0.5f, 1e-3f));
             }
         reports.Add(engine.Run(fixture.Batches[0], MinibatchPlan.Evaluation(12), 0.5f, 1e-3f));

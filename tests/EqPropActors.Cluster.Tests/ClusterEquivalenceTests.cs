@@ -1,3 +1,5 @@
+using EqPropActors.Actors.Schedules;
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Cluster.Tests.TestSupport;
 
@@ -31,6 +33,19 @@ public sealed class ClusterEquivalenceTests
         Assert.Equal(Math.Max(workers, 1), nodes);
         if (workers == 0)
             Assert.All(engine.Placement.Values, node => Assert.Equal("coordinator", node));
+    }
+
+    /// <summary>Continual learning moves the weights at every nudged step inside each group, wherever it runs.</summary>
+    [Fact]
+    public void ContinualLearningOnTwoWorkersGivesTheBatchEnginesWeights()
+    {
+        var run = new TrainingRun([30, 16, 12, 10], groupsPerHiddenLayer: 2, rows: 6, batches: 5, momentum: 0f, form: UpdateForm.Continual);
+        var (expected, _) = run.TrainOnBatchEngine();
+        using var cluster = LoopbackCluster.Start(workers: 2);
+        using var engine = new ClusterEngine(cluster.Coordinator, run.Network, run.Rows, run.LearningRates, new ScheduleSettings(DelegateDrive: false));
+        var (weights, _) = run.Train(engine);
+
+        Assert.True(expected.BitwiseEquals(weights, out string? difference), $"first difference at {difference}");
     }
 
     /// <summary>

@@ -7,13 +7,14 @@ namespace EqPropActors.Cluster.Tests.TestSupport;
 /// <summary>A small seeded training run that any engine can do: the same minibatches, plan and initial weights.</summary>
 public sealed class TrainingRun
 {
-    public TrainingRun(int[] layers, int groupsPerHiddenLayer, int rows, int batches, float momentum = 0.5f, int seed = 11)
+    public TrainingRun(int[] layers, int groupsPerHiddenLayer, int rows, int batches, float momentum = 0.5f, int seed = 11,
+        UpdateForm form = UpdateForm.TwoPhase)
     {
         Network = new NetworkSpec(layers, groupsPerHiddenLayer: groupsPerHiddenLayer);
         Weights = WeightInitializer.Create(layers, 90, seed);
         Rows = rows;
         Batches = Enumerable.Range(0, batches).Select(b => Minibatch.Random(Network, rows, seed + b)).ToArray();
-        Plan = MinibatchPlan.Training(8, 3, new RuleApplication(LearningRule.Vf, 0.5f, Centered: false, momentum));
+        Plan = MinibatchPlan.Training(8, 3, new RuleApplication(LearningRule.Vf, 0.5f, Centered: false, momentum, Form: form));
     }
 
     public NetworkSpec Network { get; }
