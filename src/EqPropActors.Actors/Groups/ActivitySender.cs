@@ -19,6 +19,12 @@ namespace EqPropActors.Actors.Groups;
 internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbours, DriveDelegation drives, PhaseProgress progress,
     ChannelImperfections channels)
 {
+    private readonly int[] _latestDelivered = new int[neighbours.TargetSpecs.Length];
+
+    /// <summary>Per target (in the order of <see cref="GroupNeighbours.TargetSpecs"/>): the step of the latest activity
+    /// that reached it with a payload, i.e. was not lost on the way (−1 before any in this phase).</summary>
+    public ReadOnlySpan<int> LatestDeliveredStep => _latestDelivered;
+
     public void Shared(int step, IActorRef self)
     {
         var targets = neighbours.Targets;
@@ -42,8 +48,9 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
     public void Copied(int step, IActorRef self)
     {
         var rates = group.Rates.AsSpan(0, group.Rows * group.Stride);
-        foreach (var target in neighbours.Targets)
+        for (int t = 0; t < neighbours.Targets.Length; t++)
         {
+            var target = neighbours.Targets[t];
             progress.BytesSent += (long)group.Rows * group.Spec.Size * sizeof(float);
             if (step > 0 && channels.Loses())
             {
@@ -57,6 +64,7 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
             if (channels.AnyNoise)
                 channels.AddNoise(copy, group.Rows, group.Stride, group.Spec.Size);
             target.Send(new Activity(group.Spec.Id, progress.Minibatch, progress.PhaseIndex, step, copy, rates.Length) { Pooled = true }, self);
+            _latestDelivered[t] = step;
         }
         progress.MessagesSent += neighbours.Targets.Length;
     }

@@ -46,7 +46,7 @@ internal sealed class AsyncStepper : IPhaseStepper
     private readonly int[] _integratedStep;  // per source: the step of the activity the last step integrated
     private readonly int[] _seenRestCount;   // per source: rest count of its last Resting marker, −1 while it is active
     private readonly int[] _restHeardStep;   // per source: the newest step of this group's activity it had received when it last rested
-    private int _latestSentStep;             // the step of this group's latest activity (payload, not a marker)
+    private readonly int[] _targetOfSource;  // per source: its index among the targets (neighbours are mutual), −1 if none
     private readonly float[] _lastSent;
     private readonly float[] _change;
     private readonly float[] _unsent;        // sigma-delta: |change not sent| summed over the steps since the last send
@@ -72,6 +72,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _integratedStep = new int[sources];
         _seenRestCount = new int[sources];
         _restHeardStep = new int[sources];
+        _targetOfSource = neighbours.Sources.Select(b => Array.FindIndex(neighbours.TargetSpecs, g => g.Id == b.Source.Id)).ToArray();
         _lastSent = new float[group.MaxRows * group.Stride];
         _change = new float[group.MaxRows * group.Stride];
         _unsent = new float[group.MaxRows * group.Stride];
@@ -99,7 +100,6 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
-        _latestSentStep = 0;
     }
 
     public void Run() => _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
@@ -342,7 +342,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         int lead = _schedule.MaxLead + _longestDelaySteps;
         for (int i = 0; i < _neighbours.Sources.Length; i++)
         {
-            bool restsForGood = _seenRestCount[i] >= 0 && _restHeardStep[i] >= _latestSentStep;
+            bool restsForGood = _seenRestCount[i] >= 0 && (_targetOfSource[i] < 0 || _restHeardStep[i] >= _sender.LatestDeliveredStep[_targetOfSource[i]]);
             if (_history[i].Length == 0 || (!restsForGood && _latestStep[i] < _progress.Step - lead))
                 return true;
         }
@@ -427,8 +427,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         int length = _group.Rows * _group.Stride;
         _group.Rates.AsSpan(0, length).CopyTo(_lastSent);
         _unsent.AsSpan(0, length).Clear();
-        _sender.Copied(_progress.Step, _host.Self);
-        _latestSentStep = _progress.Step; // a resting neighbour wakes on it (or, out of steps, says it rests again)
+        _sender.Copied(_progress.Step, _host.Self); // a resting neighbour wakes on it (or, out of steps, says it rests again)
     }
 
     /// <summary>The step's residual ‖Δs‖/(dt/τ_g) is within the tolerance: judged per step length, so a slow group
