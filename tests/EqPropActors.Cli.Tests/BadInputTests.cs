@@ -94,6 +94,16 @@ public sealed class BadInputTests : IDisposable
         AssertBadInput(CliRunner.Train("--engine", "actors", "--phase-control", "local"), "--phase-control local", "--schedule async");
 
     [Fact]
+    public void UnknownUpdateForm() => AssertBadInput(CliRunner.Train("--update", "hebbian"), "--update", "hebbian", "two-phase", "stdp", "continual");
+
+    [Fact]
+    public void LearningInTimeWithTheSymmetricRule() =>
+        AssertBadInput(CliRunner.Train("--rule", "ep", "--init-angle", "0", "--update", "stdp"), "--update stdp", "--rule vf");
+
+    [Fact]
+    public void ContinualWithMomentum() => AssertBadInput(CliRunner.Train("--update", "continual", "--momentum", "0.9"), "--update continual", "--momentum 0.9");
+
+    [Fact]
     public void MnistWithoutData() => AssertBadInput(["train", "--dataset", "mnist", "--epochs", "1"], "mnist", "--data");
 
     [Fact]
