@@ -25,8 +25,12 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
     /// that reached it with a payload, i.e. was not lost on the way (−1 before any in this phase).</summary>
     public ReadOnlySpan<int> LatestDeliveredStep => _latestDelivered;
 
+    /// <summary>The step of the latest message of any kind sent in this phase (its neighbours' view of its clock).</summary>
+    public int LatestStep { get; private set; } = -1;
+
     public void Shared(int step, IActorRef self)
     {
+        LatestStep = step;
         var targets = neighbours.Targets;
         for (int i = 0; i < targets.Length; i++)
         {
@@ -47,6 +51,7 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
 
     public void Copied(int step, IActorRef self)
     {
+        LatestStep = step;
         var rates = group.Rates.AsSpan(0, group.Rows * group.Stride);
         for (int t = 0; t < neighbours.Targets.Length; t++)
         {
@@ -72,6 +77,7 @@ internal sealed class ActivitySender(NeuronGroup group, GroupNeighbours neighbou
     /// <summary>Payload-free: the group took <paramref name="step"/> but its last activity still stands.</summary>
     public void Unchanged(int step, IActorRef self)
     {
+        LatestStep = step;
         foreach (var target in neighbours.Targets)
             target.Send(new ActivityUnchanged(group.Spec.Id, progress.Minibatch, progress.PhaseIndex, step), self);
         progress.MessagesSuppressed += neighbours.Targets.Length;

@@ -195,6 +195,10 @@ internal sealed class AsyncStepper : IPhaseStepper
             // waking neighbour's (that activity is the input of step k → k+1); otherwise the budget would count
             // time spent resting against its neighbours only and the lead bound would misjudge who is behind.
             _progress.Step = Math.Min(Math.Max(_progress.Step, activity.Step), phase.Steps - 1);
+            // Its neighbours see its clock where its last message left it; tell them it joined, or one that waits
+            // for it under the lead bound and one it now waits for can each wait for the other.
+            if (_progress.Step > _sender.LatestStep)
+                _sender.Unchanged(_progress.Step, _host.Self);
             _state = State.Stepping;
             ReportStatus();
             _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
