@@ -65,7 +65,21 @@ public static class TraceEngineChoice
             return "batch engine";
         if (config.ActorSchedule == "sync")
             return "actor engine, sync schedule";
-        return FormattableString.Invariant(
-            $"actor engine, async schedule (delay {config.Delay:G4}, jitter {config.Jitter:G4}, tau-spread {config.TauSpread:G4}, send-threshold {config.SendThreshold:G4} ({config.SendMode}), update-prob {config.UpdateProbability:G4}, drop-prob {config.DropProbability:G4}, noise-std {config.NoiseStd:G4}, phase-control {config.PhaseControl})");
+        // Only the settings that differ from an async schedule without delays, spreads or imperfections: the rest is noise.
+        var settings = new List<string>();
+        void Add(bool given, FormattableString text)
+        {
+            if (given)
+                settings.Add(FormattableString.Invariant(text));
+        }
+        Add(config.Delay != 0, $"delay {config.Delay:G4}");
+        Add(config.Jitter != 0, $"jitter {config.Jitter:G4}");
+        Add(config.TauSpread != 0, $"tau-spread {config.TauSpread:G4}");
+        Add(config.SendThreshold != 0, $"send-threshold {config.SendThreshold:G4} ({config.SendMode})");
+        Add(config.UpdateProbability != 1, $"update-prob {config.UpdateProbability:G4}");
+        Add(config.DropProbability != 0, $"drop-prob {config.DropProbability:G4}");
+        Add(config.NoiseStd != 0, $"noise-std {config.NoiseStd:G4}");
+        Add(config.PhaseControl != "coordinator", $"phase-control {config.PhaseControl}");
+        return settings.Count == 0 ? "actor engine, async schedule (no delay, every step sent)" : $"actor engine, async schedule ({string.Join(", ", settings)})";
     }
 }
