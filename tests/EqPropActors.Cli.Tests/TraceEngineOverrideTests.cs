@@ -18,11 +18,32 @@ public sealed class TraceEngineOverrideTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private string TrainedRun()
+    private string TrainedRun(params string[] extra)
     {
         string run = _directory.File("run");
-        CliRunner.RunOk(CliRunner.Train(["--T1", "12", "--T2", "3", "--groups-per-layer", "2", "--epochs", "1", "--out", run]));
+        CliRunner.RunOk(CliRunner.Train(["--T1", "12", "--T2", "3", "--groups-per-layer", "2", "--epochs", "1", "--out", run, .. extra]));
         return run;
+    }
+
+    [Fact]
+    public void WithoutOptionsARunIsTracedOnItsOwnEngineAndSchedule_AndOptionsOverrideIt()
+    {
+        string run = TrainedRun("--engine", "actors", "--schedule", "async", "--delay", "0.5");
+
+        var own = CliRunner.RunOk("trace", run, "--samples", "2");
+        Assert.Contains("actor engine, async schedule (delay 0.5)", own.Flat);
+        string folder = Path.Combine(run, TraceCommand.DefaultFolder);
+        Assert.True(NpzArchive.Read(Path.Combine(folder, TraceFiles.ArraysFile)).Contains("L1G0_view_step"), "the run's async schedule left no clock arrays");
+        Assert.True(File.Exists(Path.Combine(folder, TimelinePlot.File)), "the run's async schedule left no timeline.png");
+
+        var overridden = CliRunner.RunOk("trace", run, "--samples", "2", "--delay", "0", "--jitter", "1");
+        Assert.Contains("actor engine, async schedule (jitter 1)", overridden.Flat);
+
+        var batch = CliRunner.RunOk("trace", run, "--samples", "2", "--engine", "batch");
+        Assert.Contains("batch engine", batch.Flat);
+        Assert.Contains("whose relaxation differs from the async schedule's", batch.Flat);
+        Assert.False(NpzArchive.Read(Path.Combine(folder, TraceFiles.ArraysFile)).Contains("L1G0_view_step"), "a batch trace with async clock arrays");
+        Assert.False(File.Exists(Path.Combine(folder, TimelinePlot.File)), "the async trace's timeline survived the batch trace that replaced it");
     }
 
     [Fact]
