@@ -39,7 +39,7 @@ public sealed class TraceSettings : CommandSettings
     public double? Delay { get; init; }
 
     [CommandOption("--jitter <TAU>")]
-    [Description("Async: as in train (a further delay uniform in [0, TAU] per message). Default: the run's")]
+    [Description("Async: as in train (a further delay, uniform between 0 and TAU, per message). Default: the run's")]
     public double? Jitter { get; init; }
 
     [CommandOption("--tau-spread <S>")]
