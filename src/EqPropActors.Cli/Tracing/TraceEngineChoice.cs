@@ -24,7 +24,7 @@ public static class TraceEngineChoice
             ? ModelSettings.ParseChoice(given, "--engine", ("batch", "batch"), ("actors", "actors"))
             : run.Engine == "cluster" ? "actors" : run.Engine;
         string schedule = options.ActorSchedule is { } named
-            ? ModelSettings.ParseChoice(named, "--schedule", ("sync", "sync"), ("async", "async"))
+            ? NetworkSettings.ScheduleName(named)
             : engine == "batch" ? "sync" : run.ActorSchedule; // the batch engine has one schedule; the run's async is noted by the command
         var config = run with
         {
@@ -35,11 +35,11 @@ public static class TraceEngineChoice
             Jitter = options.Jitter ?? run.Jitter,
             TauSpread = options.TauSpread ?? run.TauSpread,
             SendThreshold = options.SendThreshold ?? run.SendThreshold,
-            SendMode = options.SendMode is { } mode ? ModelSettings.ParseChoice(mode, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta")) : run.SendMode,
+            SendMode = options.SendMode is { } mode ? NetworkSettings.SendModeName(mode) : run.SendMode,
             UpdateProbability = options.UpdateProbability ?? run.UpdateProbability,
             DropProbability = options.DropProbability ?? run.DropProbability,
             NoiseStd = options.NoiseStd ?? run.NoiseStd,
-            PhaseControl = options.PhaseControl is { } control ? ModelSettings.ParseChoice(control, "--phase-control", ("coordinator", "coordinator"), ("local", "local")) : run.PhaseControl,
+            PhaseControl = options.PhaseControl is { } control ? NetworkSettings.PhaseControlName(control) : run.PhaseControl,
         };
         if (engine == "batch" && options.ActorSchedule == "async")
             throw new ConfigurationException("--schedule async needs --engine actors: the batch engine steps every group together");
