@@ -20,6 +20,9 @@ public static class TimelinePlot
 
     private const int Width = 1200;
 
+    /// <summary>Characters per title line that fit the image's width at the title's font size.</summary>
+    private const int TitleLine = 110;
+
     public static void Write(string path, RelaxationTrace trace, TraceDescription description)
     {
         var groups = trace.Groups;
@@ -30,7 +33,7 @@ public static class TimelinePlot
         string drawn = lines ? "lines: activity messages from the sender's send to the receiver's arrival, in the sender's colour"
             : $"ticks above a row: arrivals of activity, coloured by sender ({messages} messages, too many for lines)";
         using var plot = PlotCanvas.Create(
-            $"Async relaxation timeline, {trace.Samples} probe samples: a mark | per step of each group\n{drawn}\n{description.Schedule}",
+            $"Async relaxation timeline, {trace.Samples} probe samples: a mark | per step of each group\n{drawn}\n{Wrap(description.Schedule, TitleLine)}",
             "wall time since the first recorded event (ms)", "group (layer L, group G)");
 
         // Sent times by sender, phase and step, to draw each arrival from its departure.
@@ -91,6 +94,24 @@ public static class TimelinePlot
         plot.Axes.SetLimitsY(-0.6, groups.Count - 0.4);
         plot.ShowLegend(Edge.Right);
         PlotCanvas.SavePng(plot, path, Width, Math.Max(400, 160 + 90 * groups.Count));
+    }
+
+    /// <summary>Breaks a list of settings after its commas so that no line is wider than the image.</summary>
+    private static string Wrap(string text, int width)
+    {
+        var lines = new List<string> { "" };
+        foreach (string part in text.Split(", "))
+        {
+            string joined = lines[^1].Length == 0 ? part : lines[^1] + ", " + part;
+            if (joined.Length <= width || lines[^1].Length == 0)
+                lines[^1] = joined;
+            else
+            {
+                lines[^1] += ",";
+                lines.Add(part);
+            }
+        }
+        return string.Join('\n', lines);
     }
 
     /// <summary>A dashed line where the first group took its first step of each phase after the first.</summary>
