@@ -61,7 +61,6 @@ public sealed class GroupTrace
     /// <param name="clock">The step's place in its phase (async: the group's clock); null: the count of its steps in the phase.</param>
     internal void Append(NeuronGroup group, int phaseIndex, float stepLength, int? clock = null)
     {
-        float dt = stepLength;
         if (phaseIndex < _stepsPerPhase.Count - 1)
             throw new InvalidOperationException($"group {Spec.Name}: a step of phase {phaseIndex} after phase {_stepsPerPhase.Count - 1} had begun");
         while (_stepsPerPhase.Count <= phaseIndex)
@@ -81,8 +80,8 @@ public sealed class GroupTrace
         {
             _states.AddRange(states.AsSpan(r * group.Stride, Units));
             _rates.AddRange(rates.AsSpan(r * group.Stride, Units));
-            // As PhaseConvergence computes the residual that --tolerance is judged against.
-            _residuals.Add((float)(Math.Sqrt(squaredSteps[r]) / dt));
+            // As PhaseConvergence computes the residual that --tolerance is judged against (the async schedule: per dt/τ_g).
+            _residuals.Add((float)(Math.Sqrt(squaredSteps[r]) / stepLength));
         }
     }
 }
