@@ -88,7 +88,8 @@ public static class TracePlots
     private static void WriteResiduals(string path, RelaxationTrace trace, TraceDescription description)
     {
         using var plot = PlotCanvas.Create(
-            $"Residual ‖s_t − s_(t−1)‖/dt per group, the largest over the {trace.Samples} probe samples",
+            // The async schedule judges a group's rest per its own step length dt/τ_g, and records the residual so.
+            $"Residual ‖s_t − s_(t−1)‖/{(trace.HasGroupClocks ? "(dt/τ_g)" : "dt")} per group, the largest over the {trace.Samples} probe samples",
             StepLabel(trace), "residual (log scale)");
         for (int g = 0; g < trace.Groups.Count; g++)
         {
