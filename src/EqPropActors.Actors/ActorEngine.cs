@@ -26,19 +26,21 @@ public sealed class ActorEngine : IEngine
     private readonly TimeSpan _timeout;
 
     /// <summary>An engine in this process: its own actor system, with every group on one local host.</summary>
-    /// <param name="recorder">Watches every step of every group (sync schedule only), as the batch engine's recorder does.</param>
+    /// <param name="recorder">Watches every step of every group, as the batch engine's recorder does; the async schedule
+    /// needs an <see cref="IAsyncStepRecorder"/>, which also records each group's clock, views and messages.</param>
     public ActorEngine(NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null, TimeSpan? timeout = null,
         IGroupStepRecorder? recorder = null)
         : this(ActorSystem.Create("eqprop", DefaultConfig()), ownsSystem: true, network, maxRows, learningRates, schedule, timeout, hostOf: null, linkEndpointOf: null, generation: 0,
-            RequireSync(recorder, schedule))
+            RequireClockRecorderForAsync(recorder, schedule))
     {
     }
 
-    /// <summary>The async schedule's groups take steps of their own choosing, which no trace compares with the batch
-    /// engine's; the trace is a sync-schedule instrument.</summary>
-    private static IGroupStepRecorder? RequireSync(IGroupStepRecorder? recorder, ScheduleSettings? schedule) =>
-        recorder is not null && schedule is { Kind: ScheduleKind.Async }
-            ? throw new Core.ConfigurationException("a step recorder watches the sync schedule only; the async schedule's groups are not traced")
+    /// <summary>The async schedule's groups step on clocks of their own, which a trace of their steps alone cannot
+    /// place in time: it needs a recorder that also takes each group's clock and messages.</summary>
+    private static IGroupStepRecorder? RequireClockRecorderForAsync(IGroupStepRecorder? recorder, ScheduleSettings? schedule) =>
+        recorder is not null and not IAsyncStepRecorder && schedule is { Kind: ScheduleKind.Async }
+            ? throw new Core.ConfigurationException(
+                $"the async schedule's groups are traced by an {nameof(IAsyncStepRecorder)} (steps with their clocks and messages); a {recorder.GetType().Name} records the sync schedule only")
             : recorder;
 
     /// <summary>

@@ -65,7 +65,8 @@ public static class Program
                 .WithExample("evaluate", "runs/fmnist-vf", "--checkpoint", "best", "--train");
             config.AddCommand<TraceCommand>("trace")
                 .WithDescription("Relax a probe minibatch with a run's weights through the free and nudged phases and record every step: trace.npz, trace.json, plots")
-                .WithExample("trace", "runs/fmnist-vf", "--checkpoint", "best", "--samples", "8", "--groups", "L1G0,L2G0");
+                .WithExample("trace", "runs/fmnist-vf", "--checkpoint", "best", "--samples", "8", "--groups", "L1G0,L2G0")
+                .WithExample("trace", "runs/fmnist-vf", "--engine", "actors", "--schedule", "async", "--delay", "1", "--out", "runs/fmnist-vf/trace-async");
             config.AddCommand<GradCheckCommand>("gradcheck")
                 .WithDescription("Theorem 1 measured: angle between the local rule's update and the true gradient, per layer, rule and initial angle")
                 .WithExample("gradcheck", "--angles", "0,15,30,45,60,90", "--rules", "vf,ep")

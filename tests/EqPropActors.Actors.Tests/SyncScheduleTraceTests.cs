@@ -54,13 +54,22 @@ public sealed class SyncScheduleTraceTests
         Assert.True(batch.ExportWeights().BitwiseEquals(actors.ExportWeights(), out string? difference), $"weights: first difference at {difference}");
     }
 
+    /// <summary>A recorder of steps alone cannot place the async schedule's steps in time (see AsyncScheduleTraceTests).</summary>
     [Fact]
-    public void TheAsyncScheduleIsNotTraced()
+    public void TheAsyncScheduleRefusesARecorderWithoutClocks()
     {
         var fixture = new EngineFixture([20, 12, 6]);
         var error = Assert.Throws<ConfigurationException>(() => new ActorEngine(fixture.Network, 8, fixture.LearningRates,
-            new ScheduleSettings(ScheduleKind.Async), TimeSpan.FromSeconds(20), new GroupwiseTrace(fixture.Network.FreeGroups)));
+            new ScheduleSettings(ScheduleKind.Async), TimeSpan.FromSeconds(20), new StepCounter()));
         Assert.Contains("sync schedule only", error.Message);
+        Assert.Contains(nameof(IAsyncStepRecorder), error.Message);
+    }
+
+    private sealed class StepCounter : IGroupStepRecorder
+    {
+        public int Steps;
+
+        public void StepTaken(NeuronGroup group, int phaseIndex, float dt) => Interlocked.Increment(ref Steps);
     }
 
     private static void AssertBitIdentical(float[] expected, float[] actual, string what)

@@ -44,7 +44,7 @@ public sealed class TraceCommandTests : IDisposable
             Assert.Equal(2, json.RootElement.GetProperty("epoch").GetInt32());
         }
 
-        foreach (var plot in TracePlots.Files)
+        foreach (var plot in TracePlots.StepPlots)
             Assert.Equal(RunFolder.PngSignature, File.ReadAllBytes(Path.Combine(folder, plot)).Take(8));
 
         CliRunner.RunOk("trace", run, "--samples", "3", "--groups", "L2G0");
@@ -52,6 +52,7 @@ public sealed class TraceCommandTests : IDisposable
         Assert.Equal([15, 3, 10], archive["L2G0_state"].Shape);
         Assert.False(archive.Contains("L1G0_state"), "the first trace's arrays survived the second");
         Assert.True(File.Exists(Path.Combine(folder, TracePlots.OutputNudge)), "the output group L2G0 was traced, but its nudge plot is missing");
+        Assert.False(File.Exists(Path.Combine(folder, TimelinePlot.File)), "a timeline for a batch-engine trace, which has no group clocks");
         // Nothing but the run's files and the trace folder: no staging or retired folder left behind.
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(run), e => Path.GetFileName(e).StartsWith(".trace", StringComparison.Ordinal));
     }

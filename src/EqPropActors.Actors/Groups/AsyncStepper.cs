@@ -3,6 +3,7 @@ using Akka.Actor;
 using EqPropActors.Actors.Messages;
 using EqPropActors.Actors.Schedules;
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
 using EqPropActors.Core.Randomness;
 
 namespace EqPropActors.Actors.Groups;
@@ -59,10 +60,13 @@ internal sealed class AsyncStepper : IPhaseStepper
     private Tick? _parkedTick;
     private int _longestDelaySteps;          // delay + jitter in whole steps of this phase's dt, rounded up
     private int _restCount;
+    private readonly IAsyncStepRecorder? _recorder; // a trace (eqprop trace); null in training, where it costs one null check per event
+    private readonly int[] _sourceIds;
 
     public AsyncStepper(NeuronGroup group, GroupNeighbours neighbours, PhaseProgress progress, ActivitySender sender, ScheduleSettings schedule,
-        IActorRef coordinator, IStepperHost host)
+        IActorRef coordinator, IStepperHost host, IAsyncStepRecorder? recorder = null)
     {
+        (_recorder, _sourceIds) = (recorder, neighbours.Sources.Select(b => b.Source.Id).ToArray());
         (_group, _neighbours, _progress, _sender, _schedule, _coordinator, _host) = (group, neighbours, progress, sender, schedule, coordinator, host);
         _random = SeedDerivation.Generator(schedule.Seed, "async-group", group.Spec.Id);
         _timeConstant = GroupTimeConstant.Of(schedule, group.Spec.Id);
@@ -100,6 +104,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Rates.AsSpan(0, _group.Rows * _group.Stride).CopyTo(_lastSent);
         Array.Clear(_unsent);
         _sender.Copied(step: 0, _host.Self);
+        _recorder?.ActivitySent(_group.Spec.Id, _progress.PhaseIndex, step: 0);
     }
 
     public void Run() => _host.Self.Tell(new Tick(_progress.Minibatch, _progress.PhaseIndex));
@@ -168,6 +173,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         if (!AdvanceSourceStep(activity, source, activity.Step))
             return;
         _seenRestCount[source] = -1; // the source is active again
+        _recorder?.ActivityReceived(_group.Spec.Id, _progress.PhaseIndex, _sourceIds[source], activity.Step);
         // Delay and jitter are times (units of τ0); the clocks count steps of dt, so the delay is dt-steps, fractional.
         double jitter = _schedule.Jitter > 0 ? _schedule.Jitter * _random.NextDouble() : 0;
         double delay = SimulatedTime.StepsIn(_schedule.Delay + jitter, _progress.Dt);
@@ -242,6 +248,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         if (_updates is not null)
             KeepSomeUpdates(_updates);
         _group.LearnFromStep(phase.Plasticity, phase.Beta); // from the views this step read, as a synapse would see them
+        _recorder?.AsyncStepTaken(_group, _progress.PhaseIndex, _timeConstant.StepOf(_progress.Dt), _progress.Step, _integratedStep, _sourceIds);
         _progress.Step++;
         bool converged = LocallyConverged();
         // Activity newer than what this step integrated (still on its way, or come during the step) may move the group: it rests only after.
@@ -432,6 +439,7 @@ internal sealed class AsyncStepper : IPhaseStepper
         _group.Rates.AsSpan(0, length).CopyTo(_lastSent);
         _unsent.AsSpan(0, length).Clear();
         _sender.Copied(_progress.Step, _host.Self); // a resting neighbour wakes on it (or, out of steps, says it rests again)
+        _recorder?.ActivitySent(_group.Spec.Id, _progress.PhaseIndex, _progress.Step);
     }
 
     /// <summary>The step's residual ‖Δs‖/(dt/τ_g) is within the tolerance: judged per step length, so a slow group

@@ -38,7 +38,8 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
     private bool _returnsFreeStates;   // persistent particles: report the free fixed point
     private bool _keepsHeldViews;      // local phase control: the rule reads the sources' rates at this phase's end
 
-    /// <param name="recorder">Watches every step (sync schedule, groups in this process only: it is an object, not a message).</param>
+    /// <param name="recorder">Watches every step (groups in this process only: it is an object, not a message); the async
+    /// schedule records through it only when it is an <see cref="Core.Engines.IAsyncStepRecorder"/>.</param>
     public NeuronGroupActor(NeuronGroup group, IActorRef coordinator, ScheduleSettings schedule, INeighbourTransport transport, TimeSpan? stallTimeout = null,
         Core.Engines.IGroupStepRecorder? recorder = null)
     {
@@ -51,7 +52,7 @@ public sealed class NeuronGroupActor : UntypedActor, IWithUnboundedStash, IStepp
         _gate = new NeighbourMessageGate(group.Spec, _neighbours, Context.GetLogger());
         var sender = new ActivitySender(group, _neighbours, _drives, _progress, new ChannelImperfections(schedule, group.Spec.Id));
         _stepper = schedule.Kind == ScheduleKind.Async
-            ? new AsyncStepper(group, _neighbours, _progress, sender, schedule, coordinator, this)
+            ? new AsyncStepper(group, _neighbours, _progress, sender, schedule, coordinator, this, recorder as Core.Engines.IAsyncStepRecorder)
             : new SyncStepper(group, _neighbours, _progress, sender, _drives.DrivenBySource, this, stallTimeout ?? TimeSpan.FromSeconds(20), recorder);
         (_idle, _relaxing, _updating) = (Guarded(Idle), Guarded(Relaxing), Guarded(Updating));
         Become(_idle);

@@ -68,6 +68,16 @@ public class NetworkSettings : NetworkShapeSettings
     public Actors.Schedules.PhaseControl ParsePhaseControl() =>
         ModelSettings.ParseChoice(PhaseControl, "--phase-control", ("coordinator", Actors.Schedules.PhaseControl.Coordinator), ("local", Actors.Schedules.PhaseControl.Local));
 
+    /// <summary>The names config.json records for --schedule, --send-mode and --phase-control, parsed once for every
+    /// command that takes them (train, and trace's overrides of a run's settings).</summary>
+    public static string ScheduleName(string value) => ModelSettings.ParseChoice(value, "--schedule", ("sync", "sync"), ("async", "async"));
+
+    public static string SendModeName(string value) =>
+        ModelSettings.ParseChoice(value, "--send-mode", ("threshold", "threshold"), ("sigma-delta", "sigma-delta"));
+
+    public static string PhaseControlName(string value) =>
+        ModelSettings.ParseChoice(value, "--phase-control", ("coordinator", "coordinator"), ("local", "local"));
+
     public Actors.Schedules.SendMode ParseSendMode() =>
         ModelSettings.ParseChoice(SendMode, "--send-mode", ("threshold", Actors.Schedules.SendMode.Threshold), ("sigma-delta", Actors.Schedules.SendMode.SigmaDelta));
 }

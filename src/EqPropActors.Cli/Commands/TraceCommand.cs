@@ -26,6 +26,50 @@ public sealed class TraceSettings : CommandSettings
     [Description("Groups to record: all (default) or names such as L1G0,L2G0 (layer 1 group 0, ...)")]
     public string Groups { get; init; } = "all";
 
+    [CommandOption("--engine <ENGINE>")]
+    [Description("Engine to relax on: batch, or actors (one actor per group, each recording its own steps). Default: the run's (a cluster run: actors, the same group actors in one process)")]
+    public string? Engine { get; init; }
+
+    [CommandOption("--schedule <NAME>")]
+    [Description("--engine actors: sync (bit for bit the batch engine) or async (every group on its own clock; the trace adds clocks, views and messages, and timeline.png). Default: the run's")]
+    public string? ActorSchedule { get; init; }
+
+    [CommandOption("--delay <TAU>")]
+    [Description("Async: as in train (activity arrives TAU after it was sent, units of τ). Default: the run's")]
+    public double? Delay { get; init; }
+
+    [CommandOption("--jitter <TAU>")]
+    [Description("Async: as in train (a further delay, uniform between 0 and TAU, per message). Default: the run's")]
+    public double? Jitter { get; init; }
+
+    [CommandOption("--tau-spread <S>")]
+    [Description("Async: as in train (each group's τ between 1 and 1 + S). Default: the run's")]
+    public double? TauSpread { get; init; }
+
+    [CommandOption("--send-threshold <R>")]
+    [Description("Async: as in train (send only when a rate moved by more than R). Default: the run's")]
+    public float? SendThreshold { get; init; }
+
+    [CommandOption("--send-mode <MODE>")]
+    [Description("Async: threshold or sigma-delta, as in train. Default: the run's")]
+    public string? SendMode { get; init; }
+
+    [CommandOption("--update-prob <P>")]
+    [Description("Async: as in train (each neuron updates at a step with probability P). Default: the run's")]
+    public double? UpdateProbability { get; init; }
+
+    [CommandOption("--drop-prob <P>")]
+    [Description("Async: as in train (each activity message after a phase's first is lost with probability P). Default: the run's")]
+    public double? DropProbability { get; init; }
+
+    [CommandOption("--noise-std <S>")]
+    [Description("Async: as in train (Gaussian noise of standard deviation S on every transmitted rate). Default: the run's")]
+    public float? NoiseStd { get; init; }
+
+    [CommandOption("--phase-control <WHO>")]
+    [Description("Async: coordinator or local, as in train. Default: the run's")]
+    public string? PhaseControl { get; init; }
+
     [CommandOption("--out <DIR>")]
     [Description("Folder for trace.npz, trace.json and the plots; an earlier trace there is replaced. Default: RUN_DIR/trace")]
     public string? Out { get; init; }
@@ -42,7 +86,7 @@ public sealed class TraceCommand : Command<TraceSettings>
     public override int Execute(CommandContext context, TraceSettings settings, CancellationToken cancellation)
     {
         var saved = SavedRun.Load(settings.Run, settings.Checkpoint, "trace");
-        var config = saved.Config;
+        var config = TraceEngineChoice.Apply(saved.Config, settings);
         var groups = TracedGroups.Parse(settings.Groups, config.CreateNetwork());
         var data = DatasetCatalog.Load(config.Dataset, config.DataDirectory, config.TrainSamples, config.Validation);
         Trainer.RequireFits(config.Layers, data);
@@ -50,14 +94,18 @@ public sealed class TraceCommand : Command<TraceSettings>
         bool replacing = Directory.Exists(output);
 
         var trace = TraceOutput.Write(output, config, saved.State.Weights, data, settings.Samples, groups,
-            saved.State.CompletedEpochs, saved.Directory, saved.CheckpointPath);
+            saved.State.CompletedEpochs, saved.Directory, saved.CheckpointPath, TraceEngineChoice.GroupwiseEngineOf(config), TraceEngineChoice.Describe(config));
 
-        if (config.Engine != "batch" || config.ActorSchedule != "sync")
+        var run = saved.Config;
+        if (config.Engine == "batch" && run.ActorSchedule == "async")
             AnsiConsole.MarkupLineInterpolated(
-                $"[yellow]note:[/] the run used --engine {config.Engine} --schedule {config.ActorSchedule}; the trace relaxes with the batch engine, which the synchronous schedules equal bit for bit, but an async run's relaxation differs from it");
+                $"[yellow]note:[/] the run used --engine {run.Engine} --schedule async; this trace relaxes with the batch engine, whose relaxation differs from the async schedule's (trace it with --engine actors --schedule async)");
+        else if (run.Engine == "cluster" && settings.Engine is null)
+            AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]note:[/] the run used --engine cluster; the trace relaxes with its group actors in this process (--engine actors --schedule {config.ActorSchedule})");
         string phases = string.Join(", ", trace.Phases.Select(p => $"{p.Name} {p.Steps} steps"));
         AnsiConsole.MarkupLineInterpolated(
-            $"{saved.CheckpointPath} ({saved.State.Position}): {trace.Samples} {ProbeRelaxation.ProbeSetOf(data).Name} samples, {phases}, groups {string.Join(',', groups.Select(g => g.Name))}");
+            $"{saved.CheckpointPath} ({saved.State.Position}), {TraceEngineChoice.Describe(config)}: {trace.Samples} {ProbeRelaxation.ProbeSetOf(data).Name} samples, {phases}, groups {string.Join(',', groups.Select(g => g.Name))}");
         AnsiConsole.MarkupLineInterpolated($"trace written to {output}{(replacing ? " (it replaced the earlier trace there)" : "")}");
         return ExitCodes.Success;
     }

@@ -16,9 +16,10 @@ public static class TraceOutput
         new HashSet<string>([TraceFiles.ArraysFile, TraceFiles.DescriptionFile, .. TracePlots.Files], StringComparer.Ordinal);
 
     public static RelaxationTrace Write(string directory, TrainingConfig config, ParameterSet weights, DataSplit data, int samples,
-        IReadOnlyList<GroupSpec> groups, int epoch, string? run = null, string? checkpoint = null)
+        IReadOnlyList<GroupSpec> groups, int epoch, string? run = null, string? checkpoint = null,
+        ProbeRelaxation.GroupwiseEngineFactory? groupwiseEngine = null, string schedule = "batch engine")
     {
-        var (trace, description) = ProbeRelaxation.Record(config, weights, data, samples, groups, epoch, run, checkpoint);
+        var (trace, description) = ProbeRelaxation.Record(config, weights, data, samples, groups, epoch, run, checkpoint, groupwiseEngine, schedule);
         TraceFolder.Replace(directory, Files, staging =>
         {
             TraceFiles.Write(staging, trace, description);

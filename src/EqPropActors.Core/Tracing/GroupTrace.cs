@@ -13,6 +13,8 @@ public sealed class GroupTrace
     private readonly List<float> _rates = [];
     private readonly List<float> _residuals = [];
     private readonly List<int> _stepsPerPhase = [];
+    private readonly List<int> _phaseOfStep = [];
+    private readonly List<int> _clockOfStep = [];
 
     internal GroupTrace(GroupSpec spec)
     {
@@ -41,17 +43,31 @@ public sealed class GroupTrace
     /// <summary>The steps this group took in each phase, in phase order.</summary>
     public IReadOnlyList<int> StepsPerPhase => _stepsPerPhase;
 
+    /// <summary>The phase each recorded step belongs to.</summary>
+    public int PhaseOf(int step) => _phaseOfStep[step];
+
+    /// <summary>The step's place in its phase on the group's clock: its index in the phase where every group takes
+    /// every step (batch and sync), the group's own clock under the async schedule (which skips while it rests).</summary>
+    public int ClockOf(int step) => _clockOfStep[step];
+
+    /// <summary>The async schedule's record of the group's clock, views and messages; null for the batch engine and the sync schedule.</summary>
+    public GroupClockTrace? Clock { get; internal set; }
+
     public float StateAt(int step, int sample, int unit) => _states[(step * Samples + sample) * Units + unit];
 
     public float ResidualAt(int step, int sample) => _residuals[step * Samples + sample];
 
-    internal void Append(NeuronGroup group, int phaseIndex, float dt)
+    /// <param name="stepLength">The Euler step the residual is judged per (dt; dt/τ_g under the async schedule).</param>
+    /// <param name="clock">The step's place in its phase (async: the group's clock); null: the count of its steps in the phase.</param>
+    internal void Append(NeuronGroup group, int phaseIndex, float stepLength, int? clock = null)
     {
         if (phaseIndex < _stepsPerPhase.Count - 1)
             throw new InvalidOperationException($"group {Spec.Name}: a step of phase {phaseIndex} after phase {_stepsPerPhase.Count - 1} had begun");
         while (_stepsPerPhase.Count <= phaseIndex)
             _stepsPerPhase.Add(0);
         _stepsPerPhase[phaseIndex]++;
+        _phaseOfStep.Add(phaseIndex);
+        _clockOfStep.Add(clock ?? _stepsPerPhase[phaseIndex] - 1);
         if (Samples == 0)
             Samples = group.Rows;
         else if (group.Rows != Samples)
@@ -64,8 +80,8 @@ public sealed class GroupTrace
         {
             _states.AddRange(states.AsSpan(r * group.Stride, Units));
             _rates.AddRange(rates.AsSpan(r * group.Stride, Units));
-            // As PhaseConvergence computes the residual that --tolerance is judged against.
-            _residuals.Add((float)(Math.Sqrt(squaredSteps[r]) / dt));
+            // As PhaseConvergence computes the residual that --tolerance is judged against (the async schedule: per dt/τ_g).
+            _residuals.Add((float)(Math.Sqrt(squaredSteps[r]) / stepLength));
         }
     }
 }

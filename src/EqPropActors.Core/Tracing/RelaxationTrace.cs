@@ -21,6 +21,41 @@ public sealed class RelaxationTrace : IRelaxationRecorder
             throw new ArgumentException("a trace needs at least one group to record", nameof(groups));
     }
 
+    /// <summary>
+    /// The traces the actor engine's groups recorded each on its own, over the phases of <paramref name="plan"/>. A
+    /// phase spans as many steps as the furthest clock of any group reached in it: under the sync schedule every
+    /// group's steps, so the trace reads exactly as the batch engine's; under the async schedule the common axis is
+    /// simulated time (every step is dt in every group), on which a group that rested has gaps.
+    /// </summary>
+    public static RelaxationTrace FromGroups(GroupwiseTrace groups, MinibatchPlan plan)
+    {
+        var trace = new RelaxationTrace(groups.Groups);
+        for (int p = 0; p < plan.Phases.Count; p++)
+        {
+            int span = 0;
+            foreach (var group in groups.Groups)
+                for (int s = 0; s < group.Steps; s++)
+                    if (group.PhaseOf(s) == p)
+                        span = Math.Max(span, group.ClockOf(s) + 1);
+            trace._phases.Add(new TracedPhase(plan.Phases[p].Name, plan.Phases[p].Beta, trace.Steps, span));
+            trace.Steps += span;
+        }
+        return trace;
+    }
+
+    private RelaxationTrace(IReadOnlyList<GroupTrace> recorded) => _groups = [.. recorded];
+
+    /// <summary>Where a group's recorded step lies on the trace's common step axis (0-based): its phase's first step
+    /// plus its clock in the phase. The step index itself for the batch engine and the sync schedule.</summary>
+    public int PositionOf(GroupTrace group, int step) => _phases[group.PhaseOf(step)].FirstStep + group.ClockOf(step);
+
+    /// <summary>True when the groups ran on clocks of their own (the async schedule): they carry <see cref="GroupTrace.Clock"/>.</summary>
+    public bool HasGroupClocks => _groups.Any(g => g.Clock is not null);
+
+    /// <summary>The earliest wall-clock tick any group recorded (async), from which every group's times count, so that
+    /// their timelines line up; long.MaxValue when none was recorded.</summary>
+    public long ClockOrigin => _groups.Select(g => g.Clock?.FirstTick ?? long.MaxValue).DefaultIfEmpty(long.MaxValue).Min();
+
     public IReadOnlyList<GroupTrace> Groups => _groups;
     public IReadOnlyList<TracedPhase> Phases => _phases;
     public int Steps { get; private set; }

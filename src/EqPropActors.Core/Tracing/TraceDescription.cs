@@ -13,4 +13,8 @@ public sealed record TraceDescription(
     IReadOnlyList<int> SampleIndices,
     IReadOnlyList<int> Labels,
     float Dt,
-    float Tolerance);
+    float Tolerance)
+{
+    /// <summary>What relaxed the probe, for trace.json: the batch engine, or the actor engine with its schedule and settings.</summary>
+    public string Schedule { get; init; } = "batch engine";
+}
