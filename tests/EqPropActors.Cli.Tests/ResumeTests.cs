@@ -17,6 +17,8 @@ public sealed class ResumeTests : IDisposable
     [InlineData("--momentum", "0.5")] // the optimizer velocity must be saved and restored too
     [InlineData("--random-sign")] // the sign of beta is drawn per epoch from the seed
     [InlineData("--persistent")] // each sample's free fixed point carries over to the next epoch
+    [InlineData("--update", "stdp", "--momentum", "0.5")] // the update form is a setting of the run, kept in config.json
+    [InlineData("--update", "continual")]
     public void ResumedRun_EndsBitIdenticalToTheUninterruptedOne(params string[] options)
     {
         string a = _directory.File("a"), b = _directory.File("b");
