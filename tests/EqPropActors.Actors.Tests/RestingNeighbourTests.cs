@@ -28,7 +28,7 @@ public sealed class RestingNeighbourTests : TestKit
         // Rested before it heard anything of the hidden group (HeardStep −1), so it will wake on the hidden group's activity.
         actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1, HeardStep: -1), neighbour.Ref);
 
-        int lastStep = LastStepSentWithin(neighbour, TimeSpan.FromMilliseconds(500));
+        int lastStep = LastStepSentWithin(neighbour, TimeSpan.FromSeconds(1));
         Assert.True(lastStep <= MaxLead + 1, $"the hidden group stepped to {lastStep} past a neighbour that had not heard it");
 
         // Each rest that answers the latest activity frees the group until it sends again: the neighbour would wake on
@@ -36,7 +36,7 @@ public sealed class RestingNeighbourTests : TestKit
         for (int rest = 2; rest <= 4; rest++)
         {
             actor.Tell(new Resting(output.Id, 1, 0, RestCount: rest, HeardStep: lastStep), neighbour.Ref);
-            int next = LastStepSentWithin(neighbour, TimeSpan.FromMilliseconds(300));
+            int next = LastStepSentWithin(neighbour, TimeSpan.FromSeconds(1));
             Assert.Equal(lastStep + 1, next);
             lastStep = next;
         }
@@ -49,7 +49,7 @@ public sealed class RestingNeighbourTests : TestKit
         actor.Tell(new Activity(output.Id, 1, 0, 0, new float[output.PaddedSize], output.PaddedSize), neighbour.Ref);
         actor.Tell(new Resting(output.Id, 1, 0, RestCount: 1, HeardStep: int.MaxValue), neighbour.Ref);
 
-        int lastStep = LastStepSentWithin(neighbour, TimeSpan.FromMilliseconds(500));
+        int lastStep = LastStepSentWithin(neighbour, TimeSpan.FromSeconds(1));
         Assert.True(lastStep > 4 * MaxLead, $"a neighbour resting on everything it heard held the hidden group at step {lastStep}");
     }
 
