@@ -129,6 +129,19 @@ public sealed class ProbeGradientTests : IDisposable
     }
 
     [Fact]
+    public void WithoutAFixedPointTheCellsSayNaN_AndTrainingGoesOn()
+    {
+        // The logistic's rho-prime form oscillates at dt 1 (docs/theorem.md, "No fixed point"): nothing to linearise at.
+        string run = _directory.File("run");
+        var result = CliRunner.RunOk(CliRunner.Train("--epochs", "1", "--layers", "784,16,10", "--activation", "logistic", "--rho-prime",
+            "--dt", "1", "--probe-gradient-every", "1", "--out", run));
+
+        Assert.Contains("gradient probe after epoch 1: gradcheck needs the free phase to reach a fixed point, but with --dt 1 it does not for test sample", result.Flat);
+        var (header, rows) = RunFolder.Metrics(run);
+        Assert.All(header.Where(h => h.StartsWith("probe_", StringComparison.Ordinal)), h => Assert.Equal("NaN", rows[0][Array.IndexOf(header, h)]));
+    }
+
+    [Fact]
     public void NegativeIntervalIsRefused()
     {
         var refused = CliRunner.Run(CliRunner.Train("--probe-gradient-every", "-1"));

@@ -228,7 +228,7 @@ public static class GradientCheck
     internal static string NoFixedPointMessage(GradientCheckSettings settings, int sample, RelaxationResult result, RelaxationSettings relaxation,
         double engineResidual)
     {
-        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for training sample {sample} " +
+        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for {settings.SampleSet} sample {sample} " +
             $"(--activation {(settings.Activation == Activation.HardSigmoid ? "hard-sigmoid" : "logistic")}" +
             $"{(settings.Form == DynamicsForm.RhoPrime ? " --rho-prime" : "")}): residual {result.Residual:E2} after {result.Steps} " +
             $"double-precision steps (tolerance {relaxation.Tolerance:E0}; the engine's after --T1 {settings.FreeSteps} steps: {engineResidual:E2}). ";

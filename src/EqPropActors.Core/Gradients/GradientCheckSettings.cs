@@ -49,6 +49,10 @@ public sealed record GradientCheckSettings
     /// <summary>Minibatches measured: repeat r uses training samples [r·B, (r+1)·B), so one angle is never one minibatch's accident.</summary>
     public int Repeats { get; init; } = 1;
 
+    /// <summary>Which samples the minibatches hold, for messages: "training" (gradcheck), or the set a run's
+    /// gradient probe draws from ("validation", "test").</summary>
+    public string SampleSet { get; init; } = "training";
+
     /// <summary>Seed of the initial weights and of the finite-difference entries.</summary>
     public int Seed { get; init; } = 1;
 

@@ -46,8 +46,9 @@ public sealed class GradientProbe
     /// too, with the run's tolerance), dt, and the learning rates of that epoch (only the continual form's estimate
     /// depends on them, since its weights move during the nudged phase). One-sided or centered as --third-phase says.
     /// </summary>
-    public static GradientCheckSettings SettingsFor(TrainingConfig config, int epoch, int rows) => new()
+    public static GradientCheckSettings SettingsFor(TrainingConfig config, int epoch, int rows, string sampleSet = "validation") => new()
     {
+        SampleSet = sampleSet,
         Layers = config.Layers,
         Activation = config.Activation,
         Form = config.Form,
@@ -67,7 +68,7 @@ public sealed class GradientProbe
     /// <summary><paramref name="metrics"/> with the probe's columns filled in for the weights after <paramref name="epoch"/>.</summary>
     public EpochMetrics AddTo(EpochMetrics metrics, ParameterSet weights, int epoch)
     {
-        var settings = SettingsFor(_config, epoch, _batch.Rows);
+        var settings = SettingsFor(_config, epoch, _batch.Rows, ProbeSetName);
         try
         {
             var measured = GradientCheck.MeasureOnBatch(settings, _batch, _config.Rule, weights.Clone());
@@ -85,7 +86,7 @@ public sealed class GradientProbe
             {
                 ProbeAnglesDegrees = Enumerable.Repeat(double.NaN, _config.Layers.Length - 1).ToArray(),
                 ProbeJacobianAsymmetry = double.NaN,
-                ProbeNote = $"gradient probe after epoch {epoch} (sample numbers count the {ProbeSetName} set): {e.Message}",
+                ProbeNote = $"gradient probe after epoch {epoch}: {e.Message}",
             };
         }
     }
