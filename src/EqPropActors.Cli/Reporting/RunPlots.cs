@@ -41,7 +41,7 @@ public static class RunPlots
         // Only the probed epochs (--probe-gradient-every), so that probes N epochs apart are joined by a line.
         var probed = history.Where(m => m.ProbeAnglesDegrees is not null).ToArray();
         if (probed.Length > 0)
-            LinePlot.SavePng(run.File(GradientAngles), $"Angle between the update and the true gradient — {what}", "epoch", "angle (degrees)",
+            LinePlot.SavePng(run.File(GradientAngles), $"Update vs true gradient — {what}", "epoch", "angle (degrees)",
                 probed.Select(m => (double)m.Epoch).ToArray(),
                 Enumerable.Range(0, probed[0].ProbeAnglesDegrees!.Length)
                     .Select(i => ($"layer pair {i + 1} (update vs gradient)", (IReadOnlyList<double>)probed.Select(m => m.ProbeAnglesDegrees![i]).ToArray()))
