@@ -115,6 +115,24 @@ public sealed class ProbeGradientTests : IDisposable
     }
 
     [Fact]
+    public void TheActorEngineRunIsProbedLikeTheBatchEngineRun()
+    {
+        // The probe relaxes on a batch engine of its own, so it needs nothing from the engine that trains; the sync
+        // actors train the batch engine's bits, so the probe must log the same numbers.
+        string actors = _directory.File("actors"), batch = _directory.File("batch");
+        CliRunner.RunOk(CliRunner.Train("--epochs", "1", "--engine", "actors", "--probe-gradient-every", "1", "--out", actors));
+        CliRunner.RunOk(CliRunner.Train("--epochs", "1", "--probe-gradient-every", "1", "--out", batch));
+
+        var (header, actorRows) = RunFolder.Metrics(actors);
+        var (_, batchRows) = RunFolder.Metrics(batch);
+        foreach (int c in header.Select((name, c) => name.StartsWith("probe_", StringComparison.Ordinal) ? c : -1).Where(c => c >= 0))
+        {
+            Assert.True(double.IsFinite(RunFolder.Number(actorRows[0][c])), $"{header[c]}: '{actorRows[0][c]}'");
+            Assert.Equal(batchRows[0][c], actorRows[0][c]);
+        }
+    }
+
+    [Fact]
     public void ResumeKeepsTheProbeAndTheEarlierEpochsValues()
     {
         string run = _directory.File("run");
