@@ -21,7 +21,7 @@ public sealed class HelpTests
     }
 
     [Theory]
-    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs", "--overwrite", "--config", "--validation", "--trace-every")]
+    [InlineData("train", "--T1", "--T2", "--beta", "--rule", "--lrs", "--out", "--resume", "--data", "--epochs", "--overwrite", "--config", "--validation", "--trace-every", "--probe-gradient-every")]
     [InlineData("trace", "--checkpoint", "--samples", "--groups", "--out", "--engine", "--schedule", "--delay", "--jitter", "--send-threshold", "--phase-control")]
     [InlineData("gradcheck", "--T1", "--T2", "--beta", "--rules", "--angles", "--json", "--repeats", "--weights", "--third-phase")]
     [InlineData("bench", "--rule", "--seconds", "--threads")]

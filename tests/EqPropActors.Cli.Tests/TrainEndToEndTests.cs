@@ -39,12 +39,15 @@ public sealed class TrainEndToEndTests : IDisposable
         }
 
         // metrics.csv: a header and one row per epoch, every cell a finite number, except the residual against fresh
-        // neighbour states, which only the async schedule measures (empty here, as pandas reads a missing value)
+        // neighbour states, which only the async schedule measures, and the gradient probe's columns, written only
+        // with --probe-gradient-every (empty here, as pandas reads a missing value)
         var (header, rows) = RunFolder.Metrics(run);
         int fresh = Array.IndexOf(header, "fresh_residual");
         Assert.True(fresh >= 0, "metrics.csv has a fresh_residual column");
-        Assert.All(rows, row => Assert.Equal("", row[fresh]));
-        (header, rows) = (header.Where((_, c) => c != fresh).ToArray(), rows.Select(row => row.Where((_, c) => c != fresh).ToArray()).ToArray());
+        int[] empty = [fresh, .. header.Select((name, c) => name.StartsWith("probe_", StringComparison.Ordinal) ? c : -1).Where(c => c >= 0)];
+        Assert.Equal(["probe_angle_pair1_deg", "probe_angle_pair2_deg", "probe_jacobian_asymmetry"], empty[1..].Select(c => header[c]));
+        Assert.All(rows, row => Assert.All(empty, c => Assert.Equal("", row[c])));
+        (header, rows) = (header.Where((_, c) => !empty.Contains(c)).ToArray(), rows.Select(row => row.Where((_, c) => !empty.Contains(c)).ToArray()).ToArray());
         Assert.Equal(["epoch", "train_error", "train_loss", "test_error", "test_loss", "val_error", "val_loss"], header[..7]);
         Assert.Contains("samples_per_second", header);
         Assert.Equal(2, rows.Length);

@@ -40,6 +40,9 @@ public sealed class TrainCommand : Command<TrainSettings>
                 config = config with { CheckpointEvery = every };
             if (settings.TraceEvery is { } traceEvery)
                 config = config with { TraceEvery = traceEvery };
+            // Like the traces, the probe changes no bit of training, so a resumed run may start, stop or space it.
+            if (settings.ProbeGradientEvery is { } probeEvery)
+                config = config with { ProbeGradientEvery = probeEvery };
             config.Validate();
             string full = Path.GetFullPath(resume);
             if (start.MinibatchesDone == 0)
@@ -152,8 +155,8 @@ public sealed class TrainCommand : Command<TrainSettings>
     /// <summary>A resumed run keeps its saved configuration; say so rather than silently ignore other options.</summary>
     private static void WarnAboutIgnoredOptions(IReadOnlyList<string> arguments)
     {
-        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--checkpoint-every" or "--trace-every")).ToArray();
+        var ignored = arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--checkpoint-every" or "--trace-every" or "--probe-gradient-every")).ToArray();
         if (ignored.Length > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs, --checkpoint-every and --trace-every can be changed)");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] --resume continues with the run's saved config.json; ignoring {string.Join(", ", ignored)} (only --epochs, --checkpoint-every, --trace-every and --probe-gradient-every can be changed)");
     }
 }

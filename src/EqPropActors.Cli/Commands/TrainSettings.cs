@@ -15,7 +15,7 @@ public sealed class TrainSettings : ModelSettings
     public bool Overwrite { get; init; }
 
     [CommandOption("--resume <DIR>")]
-    [Description("Continue the run in DIR from its newest checkpoint, even one inside an epoch (its config.json is used; --epochs, --checkpoint-every and --trace-every may be changed)")]
+    [Description("Continue the run in DIR from its newest checkpoint, even one inside an epoch (its config.json is used; --epochs, --checkpoint-every, --trace-every and --probe-gradient-every may be changed)")]
     public string? Resume { get; init; }
 
     [CommandOption("--config <FILE>")]
@@ -34,11 +34,16 @@ public sealed class TrainSettings : ModelSettings
     [Description("Every N epochs, trace the relaxation of 8 probe samples (as 'eqprop trace' does) into RUN/traces/epoch-N; needs --out. Default: 0 (none)")]
     public int? TraceEvery { get; init; }
 
+    [CommandOption("--probe-gradient-every <N>")]
+    [Description("Every N epochs, the angle between the update the run trains with and the true gradient of the loss (as 'eqprop gradcheck' computes it) per layer pair, and the Jacobian's asymmetry, on the first batch-size samples of the validation split (else of the test set): probe_* columns of metrics.csv and gradient_angles.png. On an engine of its own: training is the same bit for bit. Default: 0 (none)")]
+    public int? ProbeGradientEvery { get; init; }
+
     /// <summary>The model options and the train-only ones, resolved and checked; paths absolute, so the run folder
     /// can be resumed or rerun from any working directory.</summary>
     public TrainingConfig ToTrainingConfig()
     {
-        var config = ToConfig() with { CheckpointEvery = CheckpointEvery ?? 0, Validation = Validation ?? 0, TraceEvery = TraceEvery ?? 0 };
+        var config = ToConfig() with { CheckpointEvery = CheckpointEvery ?? 0, Validation = Validation ?? 0, TraceEvery = TraceEvery ?? 0,
+            ProbeGradientEvery = ProbeGradientEvery ?? 0 };
         config = config with
         {
             DataDirectory = config.DataDirectory is { } data ? Path.GetFullPath(data) : null,

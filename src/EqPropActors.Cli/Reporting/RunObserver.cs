@@ -60,7 +60,11 @@ public sealed class RunObserver(RunDirectory? run, TrainingConfig config, List<E
         string angles = m.WeightAnglesDegrees.Length == 0 ? "" :
             " angle(W_ff,W_fbᵀ) " + string.Join('/', m.WeightAnglesDegrees.Select(a => a.ToString("F1", c))) + "°";
         string validation = m.ValError is { } val ? string.Create(c, $" val err {100 * val:F2}%") : "";
+        string probe = m.ProbeAnglesDegrees is { } probed
+            ? " angle(update,gradient) " + string.Join('/', probed.Select(a => a.ToString("F1", c))) + "°" +
+              string.Create(c, $" asym(J) {m.ProbeJacobianAsymmetry:F3}") + (m.ProbeNote is { } note ? $" ({note})" : "")
+            : "";
         return string.Create(c, $"train err {100 * m.TrainError:F2}%{validation} test err {100 * m.TestError:F2}% loss {m.TestLoss:F4}{angles} " +
-            $"non-conv {m.FreeNonConverged}/{m.NudgedNonConverged} {m.Seconds:F1}s {m.SamplesPerSecond:F0}/s");
+            $"non-conv {m.FreeNonConverged}/{m.NudgedNonConverged}{probe} {m.Seconds:F1}s {m.SamplesPerSecond:F0}/s");
     }
 }

@@ -12,6 +12,7 @@ public static class RunPlots
     public const string LearningCurves = "learning_curves.png";
     public const string LossCurves = "loss_curves.png";
     public const string WeightAngles = "weight_angles.png";
+    public const string GradientAngles = "gradient_angles.png";
 
     public static void Write(RunDirectory run, TrainingConfig config, IReadOnlyList<EpochMetrics> history)
     {
@@ -34,6 +35,16 @@ public static class RunPlots
             LinePlot.SavePng(run.File(WeightAngles), $"Angle between W_ff and W_fbᵀ — {what}", "epoch", "angle (degrees)", epochs,
                 Enumerable.Range(0, pairs)
                     .Select(i => (SeriesName(i + 2), (IReadOnlyList<double>)history.Select(m => m.WeightAnglesDegrees[i]).ToArray()))
+                    .ToArray(),
+                integerXTicks: true, markers: true);
+
+        // Only the probed epochs (--probe-gradient-every), so that probes N epochs apart are joined by a line.
+        var probed = history.Where(m => m.ProbeAnglesDegrees is not null).ToArray();
+        if (probed.Length > 0)
+            LinePlot.SavePng(run.File(GradientAngles), $"Update vs true gradient — {what}", "epoch", "angle (degrees)",
+                probed.Select(m => (double)m.Epoch).ToArray(),
+                Enumerable.Range(0, probed[0].ProbeAnglesDegrees!.Length)
+                    .Select(i => ($"layer pair {i + 1} (update vs gradient)", (IReadOnlyList<double>)probed.Select(m => m.ProbeAnglesDegrees![i]).ToArray()))
                     .ToArray(),
                 integerXTicks: true, markers: true);
     }

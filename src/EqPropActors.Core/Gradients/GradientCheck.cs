@@ -55,11 +55,36 @@ public static class GradientCheck
         return null;
     }
 
+    /// <summary>
+    /// The check on one given minibatch at the given weights, for one rule: what a training run's gradient probe
+    /// (<c>train --probe-gradient-every</c>) measures after an epoch, by the same steps as <see cref="Measure"/>
+    /// (<see cref="GradientCheckSettings.Weights"/>, the rules, angles and repeats are not used). The measurements
+    /// carry <see cref="GradientCheckMeasurement.JacobianAsymmetry"/>.
+    /// </summary>
+    public static IReadOnlyList<GradientCheckMeasurement> MeasureOnBatch(GradientCheckSettings settings, Minibatch batch, LearningRule rule,
+        ParameterSet weights, Func<NetworkSpec, int, IEngine>? createEngine = null)
+    {
+        createEngine ??= (network, rows) => new BatchEngine(network, rows, settings.LearningRates(network));
+        var network = new NetworkSpec(settings.Layers, settings.Activation, settings.Form);
+        ValidateSettings(settings with { Rules = [rule], Weights = weights }, network);
+        if (batch.Rows < 1)
+            throw new ArgumentException("the minibatch to check has no rows");
+        return CheckOne(settings, network, batch, 0, rule, null, weights, createEngine).ToArray();
+    }
+
     private static void Validate(GradientCheckSettings settings, NetworkSpec network, Dataset data)
     {
         if (data.FeatureCount != network.InputSize || data.ClassCount != network.OutputSize)
             throw new ArgumentException($"--layers {network.Describe()} does not fit data set '{data.Name}' " +
                 $"({data.FeatureCount} features, {data.ClassCount} classes)");
+        if ((long)settings.Repeats * settings.BatchSize > data.Count)
+            throw new ArgumentException($"--repeats {settings.Repeats} × --batch-size {settings.BatchSize} needs " +
+                $"{(long)settings.Repeats * settings.BatchSize} training samples, but data set '{data.Name}' has {data.Count}");
+        ValidateSettings(settings, network);
+    }
+
+    private static void ValidateSettings(GradientCheckSettings settings, NetworkSpec network)
+    {
         if (settings.Rules.Count == 0)
             throw new ArgumentException("--rules names no rule: give vf, ep or both");
         if (settings.Weights is null && settings.InitAnglesDegrees.Count == 0)
@@ -72,13 +97,10 @@ public static class GradientCheck
             throw new ArgumentException($"--batch-size must be at least 1, got {settings.BatchSize}");
         if (!(settings.Dt > 0 && float.IsFinite(settings.Dt)))
             throw new ArgumentException($"--dt must be a positive number, got {settings.Dt}");
-        if (settings.FreeSteps < 1 || settings.NudgedSteps < 1)
+        if (settings.FreeSteps is { UntilSettled: false, Steps: < 1 } || settings.NudgedSteps is { UntilSettled: false, Steps: < 1 })
             throw new ArgumentException($"--T1 and --T2 must be at least 1, got {settings.FreeSteps} and {settings.NudgedSteps}");
         if (!(settings.Beta > 0 && float.IsFinite(settings.Beta)))
             throw new ArgumentException($"--beta must be a positive number, got {settings.Beta}");
-        if ((long)settings.Repeats * settings.BatchSize > data.Count)
-            throw new ArgumentException($"--repeats {settings.Repeats} × --batch-size {settings.BatchSize} needs " +
-                $"{(long)settings.Repeats * settings.BatchSize} training samples, but data set '{data.Name}' has {data.Count}");
         if (settings.Weights is not { } weights)
             return;
         if (!weights.LayerSizes.SequenceEqual(settings.Layers))
@@ -112,10 +134,16 @@ public static class GradientCheck
         var targets = Enumerable.Range(0, batch.Rows).Select(r => Row(batch.Targets, batch.TargetStride, r, network.OutputSize)).ToArray();
         var truth = new NetworkGradient(settings.Layers);
         var limit = new NetworkGradient(settings.Layers);
+        double asymmetrySum = 0;
+        int asymmetrySamples = 0;
         for (int r = 0; r < batch.Rows; r++)
         {
             // Polish the engine's float fixed point in double so that the linearisation is taken at the same point.
             var fixedPoint = PolishFixedPoint(settings, reference, inputs[r], freeStates[r], relaxation, repeat, r, freeResidual);
+            // The J that Theorem 1's gap c J⁻ᵀ (J − Jᵀ) J⁻¹ M / 2 is made of; undefined when every unit is saturated.
+            double asymmetry = JacobianAtFixedPoint.RelativeAsymmetry(reference, fixedPoint);
+            if (!double.IsNaN(asymmetry))
+                (asymmetrySum, asymmetrySamples) = (asymmetrySum + asymmetry, asymmetrySamples + 1);
             truth.AddScaled(TrueGradient.AdjointAtFixedPoint(reference, fixedPoint, targets[r]), 1.0 / batch.Rows);
             // Each rule's own β → 0 limit: the VF rule's is Theorem 1's ν = c J⁻ᵀ M, symmetric EP's κᵀ M' (TrueGradient).
             limit.AddScaled(rule == LearningRule.Vf
@@ -150,7 +178,10 @@ public static class GradientCheck
                 limitAngle = Angles.Degrees([.. tiedLimit.Weights[pair]!, .. tiedLimit.Bias[pair]!], truthVector);
             }
             yield return new GradientCheckMeasurement(rule.ToString().ToLowerInvariant(), initAngle, pair, repeat, centeredAngle, oneSidedAngle,
-                limitAngle, finiteDifferenceAngles?[pair - 1], freeResidual, basis);
+                limitAngle, finiteDifferenceAngles?[pair - 1], freeResidual, basis)
+            {
+                JacobianAsymmetry = asymmetrySamples > 0 ? asymmetrySum / asymmetrySamples : double.NaN,
+            };
         }
     }
 
@@ -197,7 +228,7 @@ public static class GradientCheck
     internal static string NoFixedPointMessage(GradientCheckSettings settings, int sample, RelaxationResult result, RelaxationSettings relaxation,
         double engineResidual)
     {
-        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for training sample {sample} " +
+        string what = $"gradcheck needs the free phase to reach a fixed point, but with --dt {settings.Dt} it does not for {settings.SampleSet} sample {sample} " +
             $"(--activation {(settings.Activation == Activation.HardSigmoid ? "hard-sigmoid" : "logistic")}" +
             $"{(settings.Form == DynamicsForm.RhoPrime ? " --rho-prime" : "")}): residual {result.Residual:E2} after {result.Steps} " +
             $"double-precision steps (tolerance {relaxation.Tolerance:E0}; the engine's after --T1 {settings.FreeSteps} steps: {engineResidual:E2}). ";
@@ -206,7 +237,7 @@ public static class GradientCheck
         return coveredTime < 10_000
             ? what + $"The relaxation covers only {coveredTime:G3} time units: use a larger --dt (e.g. 0.5, the default), or a larger --T1 and --T2"
             : what + "A residual that stays large means the Euler step oscillates or the dynamics do not settle: use a smaller --dt (e.g. " +
-              $"{settings.Dt / 2:G3}), with a larger --T1 and --T2 to cover the same time (e.g. {2 * settings.FreeSteps} and {2 * settings.NudgedSteps})";
+              $"{settings.Dt / 2:G3}), with a larger --T1 and --T2 to cover the same time (e.g. {2 * settings.FreeSteps.MaxSteps} and {2 * settings.NudgedSteps.MaxSteps})";
     }
 
     private static double[]? FiniteDifferenceAngles(GradientCheckSettings settings, ReferenceNetwork reference, double[][] inputs, double[][] targets,

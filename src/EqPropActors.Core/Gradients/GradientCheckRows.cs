@@ -16,7 +16,16 @@ namespace EqPropActors.Core.Gradients;
 /// <param name="TheoryBasis">Where the theory angle comes from and whether theory says it is exactly 0
 /// (<see cref="GradientTheory.Basis"/>).</param>
 public sealed record GradientCheckMeasurement(string Rule, double? InitAngleDeg, int Layer, int Repeat, double CenteredAngleDeg,
-    double OneSidedAngleDeg, double TheoryAngleDeg, double? FiniteDifferenceAngleDeg, double FreeResidual, string TheoryBasis);
+    double OneSidedAngleDeg, double TheoryAngleDeg, double? FiniteDifferenceAngleDeg, double FreeResidual, string TheoryBasis)
+{
+    /// <summary>‖J − Jᵀ‖_F / ‖J‖_F of J_AA at each sample's free fixed point, mean over the minibatch's samples (those
+    /// with an active unit): 0 where the rule's limit can be the gradient, the size of Theorem 1's gap otherwise.
+    /// The same for every layer pair of a minibatch; NaN when every sample is saturated.</summary>
+    public double JacobianAsymmetry { get; init; } = double.NaN;
+
+    /// <summary>The angle of the estimator a run trains with: centered with --third-phase, else one-sided.</summary>
+    public double TrainedAngleDeg(bool thirdPhase) => thirdPhase ? CenteredAngleDeg : OneSidedAngleDeg;
+}
 
 /// <summary>
 /// One row of the check: for a rule, a starting point and a layer pair, the angles to the true gradient as mean and

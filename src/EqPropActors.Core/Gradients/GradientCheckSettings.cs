@@ -1,4 +1,5 @@
 using EqPropActors.Core.Dynamics;
+using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
 
 namespace EqPropActors.Core.Gradients;
@@ -16,8 +17,11 @@ public sealed record GradientCheckSettings
 
     public float Beta { get; init; } = 0.001f;
     public float Dt { get; init; } = 0.5f;
-    public int FreeSteps { get; init; } = 2000;
-    public int NudgedSteps { get; init; } = 2000;
+
+    /// <summary>Free and nudged phase lengths; "auto" (until settled within <see cref="Tolerance"/>) on the batch engine
+    /// too, so that a run's gradient probe measures the update of a run with --T1/--T2 auto.</summary>
+    public PhaseLength FreeSteps { get; init; } = 2000;
+    public PhaseLength NudgedSteps { get; init; } = 2000;
     public int BatchSize { get; init; } = 20;
 
     /// <summary>When the measured rule learns: after the phases (two-phase), summed over the nudged steps (stdp), or at
@@ -28,8 +32,12 @@ public sealed record GradientCheckSettings
     /// relaxes); the other forms' estimates are ΔW/α whatever α is.</summary>
     public float LearningRate { get; init; } = 0.01f;
 
-    /// <summary>One <see cref="LearningRate"/> per layer pair of <paramref name="network"/>, for the engines the check creates.</summary>
-    public float[] LearningRates(NetworkSpec network) => Enumerable.Repeat(LearningRate, network.PairCount).ToArray();
+    /// <summary>α per layer pair, bottom first, when they differ (a run's --lrs, for its gradient probe); null: <see cref="LearningRate"/> for all.</summary>
+    public float[]? PairLearningRates { get; init; }
+
+    /// <summary>α of each layer pair of <paramref name="network"/>, for the engines the check creates.</summary>
+    public float[] LearningRates(NetworkSpec network) =>
+        PairLearningRates is { } rates ? (float[])rates.Clone() : Enumerable.Repeat(LearningRate, network.PairCount).ToArray();
 
     /// <summary>
     /// The phases' tolerance. Engines that run fixed T1/T2 (batch, sync actors) ignore it; under the async schedule a
@@ -40,6 +48,10 @@ public sealed record GradientCheckSettings
 
     /// <summary>Minibatches measured: repeat r uses training samples [r·B, (r+1)·B), so one angle is never one minibatch's accident.</summary>
     public int Repeats { get; init; } = 1;
+
+    /// <summary>Which samples the minibatches hold, for messages: "training" (gradcheck), or the set a run's
+    /// gradient probe draws from ("validation", "test").</summary>
+    public string SampleSet { get; init; } = "training";
 
     /// <summary>Seed of the initial weights and of the finite-difference entries.</summary>
     public int Seed { get; init; } = 1;

@@ -33,6 +33,17 @@ public static class JacobianAtFixedPoint
         return jacobian;
     }
 
+    /// <summary>
+    /// ‖J − Jᵀ‖_F / ‖J‖_F of J_AA at one sample's free fixed point: how far the dynamics are from a gradient system
+    /// there (0 with tied weights and the hard sigmoid or the rho-prime form, docs/theorem.md). NaN when no unit is active.
+    /// </summary>
+    public static double RelativeAsymmetry(ReferenceNetwork network, double[][] freeStates)
+    {
+        var jacobian = Compute(network, freeStates, ActiveSet.AtFreeFixedPoint(network, freeStates));
+        double norm = jacobian.FrobeniusNorm();
+        return norm == 0 ? double.NaN : (jacobian - jacobian.Transpose()).FrobeniusNorm() / norm;
+    }
+
     /// <summary>Adds g(s_j) W[p, j] ρ'(s_p) for every active unit p of the neighbouring layer.</summary>
     private static void AddNeighbourColumns(
         Matrix<double> jacobian, int row, int neighbourLayer, double gain, double[] weights, int size,

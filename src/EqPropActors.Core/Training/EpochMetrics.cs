@@ -54,6 +54,17 @@ public sealed record EpochMetrics
     /// <summary>Wall-clock seconds the engine spent in relaxation phases (distributed engines; 0 for the batch engine).</summary>
     public double PhaseSeconds { get; init; }
 
+    /// <summary>--probe-gradient-every: per layer pair 1..L, the angle between the update the run trains with and the
+    /// true gradient at the free fixed point on the probe minibatch (<see cref="GradientProbe"/>); null in epochs
+    /// without a probe, NaN when the probe found no fixed point.</summary>
+    public double[]? ProbeAnglesDegrees { get; init; }
+
+    /// <summary>--probe-gradient-every: ‖J − Jᵀ‖_F/‖J‖_F at the free fixed point, mean over the probe samples.</summary>
+    public double? ProbeJacobianAsymmetry { get; init; }
+
+    /// <summary>Why a probe measured nothing (shown with the epoch's line; not in metrics.csv).</summary>
+    public string? ProbeNote { get; init; }
+
     public required double Seconds { get; init; }
     public required double SamplesPerSecond { get; init; }
 }

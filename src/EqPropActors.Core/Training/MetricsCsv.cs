@@ -9,19 +9,28 @@ public static class MetricsCsv
     public static string Format(IReadOnlyList<EpochMetrics> rows)
     {
         int pairsWithFeedback = rows.Count == 0 ? 0 : rows[0].WeightAnglesDegrees.Length;
+        // The probe measures every layer pair (1..L), the weight angles those with a feedback matrix (2..L).
+        int probedPairs = pairsWithFeedback + 1;
         var text = new StringBuilder();
         text.Append("epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss");
         for (int i = 0; i < pairsWithFeedback; i++)
             text.Append(CultureInfo.InvariantCulture, $",angle_pair{i + 2}_deg");
-        text.AppendLine(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second,free_steps,nudged_steps,lost_messages,fresh_residual,stale_ended_phases");
+        text.Append(",free_nonconverged,nudged_nonconverged,free_residual,nudged_residual,messages,bytes,suppressed_messages,steps_per_group_phase,staleness,phase_seconds,seconds,samples_per_second,free_steps,nudged_steps,lost_messages,fresh_residual,stale_ended_phases");
+        for (int i = 0; i < probedPairs; i++)
+            text.Append(CultureInfo.InvariantCulture, $",probe_angle_pair{i + 1}_deg");
+        text.AppendLine(",probe_jacobian_asymmetry");
         foreach (var row in rows)
         {
             // Without a validation split its cells stay empty (a missing value to pandas and NumPy's genfromtxt).
             text.Append(CultureInfo.InvariantCulture, $"{row.Epoch},{row.TrainError:R},{row.TrainLoss:R},{row.TestError:R},{row.TestLoss:R},{row.ValError:R},{row.ValLoss:R}");
             foreach (double angle in row.WeightAnglesDegrees)
                 text.Append(CultureInfo.InvariantCulture, $",{angle:R}");
-            text.AppendLine(CultureInfo.InvariantCulture,
+            text.Append(CultureInfo.InvariantCulture,
                 $",{row.FreeNonConverged},{row.NudgedNonConverged},{row.MeanFreeResidual:R},{row.MeanNudgedResidual:R},{row.Messages},{row.Bytes},{row.SuppressedMessages},{row.MeanStepsPerGroupPhase:R},{row.MeanStaleness:R},{row.PhaseSeconds:R},{row.Seconds:R},{row.SamplesPerSecond:R},{row.MeanFreeSteps:R},{row.MeanNudgedSteps:R},{row.LostMessages},{row.FreshResidual:R},{row.StaleEndedPhases}");
+            // Epochs without a probe leave its cells empty, like val_error without a split.
+            for (int i = 0; i < probedPairs; i++)
+                text.Append(CultureInfo.InvariantCulture, $",{row.ProbeAnglesDegrees?[i]:R}");
+            text.AppendLine(CultureInfo.InvariantCulture, $",{row.ProbeJacobianAsymmetry:R}");
         }
         return text.ToString();
     }
@@ -39,7 +48,12 @@ public static class MetricsCsv
             throw new FormatException($"{path}: the header does not start with epoch,train_error,train_loss,test_error,test_loss,val_error,val_loss (written by an older eqprop?)");
         // Files written before --T1 auto end at samples_per_second (their phases took T1 and T2 steps, unrecorded),
         // and those written before --drop-prob at nudged_steps (nothing was lost).
-        int expected = Leading + angles + header[^1] switch { "stale_ended_phases" => 17, "lost_messages" => 15, "nudged_steps" => 14, _ => 12 };
+        // And those written before --probe-gradient-every at stale_ended_phases.
+        int probes = header.Count(h => h.StartsWith("probe_angle_pair", StringComparison.Ordinal));
+        int expected = Leading + angles + header[^1] switch
+        {
+            "probe_jacobian_asymmetry" => 17 + probes + 1, "stale_ended_phases" => 17, "lost_messages" => 15, "nudged_steps" => 14, _ => 12,
+        };
         var rows = new List<EpochMetrics>();
         for (int i = 1; i < lines.Length; i++)
         {
@@ -50,6 +64,8 @@ public static class MetricsCsv
             int I(int c) => int.Parse(cells[c], CultureInfo.InvariantCulture);
             double? Optional(int c) => cells[c].Length == 0 ? null : D(c);
             int after = Leading + angles;
+            int probeStart = after + 17;
+            bool probed = header[^1] == "probe_jacobian_asymmetry" && cells[probeStart..].Any(c => c.Length > 0);
             rows.Add(new EpochMetrics
             {
                 Epoch = I(0),
@@ -77,6 +93,8 @@ public static class MetricsCsv
                 LostMessages = cells.Length > after + 14 ? long.Parse(cells[after + 14], CultureInfo.InvariantCulture) : 0,
                 FreshResidual = cells.Length > after + 15 ? Optional(after + 15) : null,
                 StaleEndedPhases = cells.Length > after + 16 ? long.Parse(cells[after + 16], CultureInfo.InvariantCulture) : 0,
+                ProbeAnglesDegrees = probed ? Enumerable.Range(probeStart, probes).Select(D).ToArray() : null,
+                ProbeJacobianAsymmetry = probed ? Optional(probeStart + probes) : null,
             });
         }
         return rows;

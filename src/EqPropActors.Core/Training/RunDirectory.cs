@@ -32,7 +32,7 @@ public sealed class RunDirectory
     public static readonly IReadOnlySet<string> RunFiles = new HashSet<string>(StringComparer.Ordinal)
     {
         ConfigFile, MetricsFile, ResultsFile, CheckpointFile, BestCheckpointFile, ParticlesFile,
-        "learning_curves.png", "loss_curves.png", "weight_angles.png",
+        "learning_curves.png", "loss_curves.png", "weight_angles.png", "gradient_angles.png",
         GradcheckFile,
     };
 

@@ -20,6 +20,7 @@ public sealed class Trainer
     private readonly IEngine _engine;
     private readonly ITrainingObserver _observer;
     private readonly Minibatch _batch;
+    private readonly GradientProbe? _probe;
     private float[][]? _particles;
     private float[][]? _gathered;
 
@@ -34,6 +35,7 @@ public sealed class Trainer
         if (Math.Max(config.BatchSize, config.EvaluationBatchSize) > engine.MaxRows)
             throw new ConfigurationException($"the engine holds {engine.MaxRows} rows, fewer than the batch size {Math.Max(config.BatchSize, config.EvaluationBatchSize)}");
         _batch = new Minibatch(engine.MaxRows, Padding.RoundUp(network.InputSize), Padding.RoundUp(network.OutputSize));
+        _probe = config.ProbeGradientEvery > 0 ? new GradientProbe(config, data) : null;
     }
 
     /// <summary>Checks that a network of <paramref name="layers"/> fits the data set; called before an engine is made
@@ -74,6 +76,9 @@ public sealed class Trainer
             (done, soFar) = (0, EpochTotals.None);
             ThrowIfDiverged($"after epoch {epoch}");
             var weights = _engine.ExportWeights();
+            // After the epoch's measurements and before its checkpoint, on its own engine and a copy of the weights.
+            if (_probe is not null && _probe.IsDue(epoch))
+                metrics = _probe.AddTo(metrics, weights, epoch);
             history.Add(metrics);
             _observer.EpochCompleted(metrics, new TrainingState(epoch, weights, _engine.ExportVelocity(), _particles));
         }

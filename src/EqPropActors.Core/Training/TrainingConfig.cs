@@ -210,6 +210,14 @@ public sealed record TrainingConfig
     [JsonPropertyName("trace-every")]
     public int TraceEvery { get; init; }
 
+    /// <summary>
+    /// Every how many epochs the gradient probe measures the angle between the run's update and the true gradient,
+    /// and the Jacobian's asymmetry, on the probe minibatch (0: never; <see cref="GradientProbe"/>). It relaxes on an
+    /// engine of its own with a copy of the weights, so results do not depend on it.
+    /// </summary>
+    [JsonPropertyName("probe-gradient-every")]
+    public int ProbeGradientEvery { get; init; }
+
     /// <summary>Every how many minibatches the weights are scanned for divergence (states are checked every minibatch).
     /// No option sets it; recorded like <see cref="EvaluationBatchSize"/>.</summary>
     [JsonPropertyName("divergence-check-every")]
@@ -267,6 +275,7 @@ public sealed record TrainingConfig
         Require(Validation >= 0, $"--validation must be 0 (no validation split) or a positive number of samples, got {Validation}");
         Require(CheckpointEvery >= 0, $"--checkpoint-every must be 0 (checkpoints at epoch ends only) or a positive number of minibatches, got {CheckpointEvery}");
         Require(TraceEvery >= 0, $"--trace-every must be 0 (no traces) or a positive number of epochs, got {TraceEvery}");
+        Require(ProbeGradientEvery >= 0, $"--probe-gradient-every must be 0 (no gradient probe) or a positive number of epochs, got {ProbeGradientEvery}");
         Require(Tolerance > 0, $"--tolerance must be positive, got {Tolerance}");
         Require(ActorSchedule is "sync" or "async", $"--schedule must be sync or async, got '{ActorSchedule}'");
         Require(SendMode is "threshold" or "sigma-delta", $"--send-mode must be threshold or sigma-delta, got '{SendMode}'");

@@ -38,6 +38,23 @@ public sealed class RunPlotsTests : IDisposable
     }
 
     [Fact]
+    public void Write_ARunWithGradientProbes_AlsoWritesTheGradientAnglePlot()
+    {
+        var run = RunDirectory.Open(_directory.Path);
+        var config = new TrainingConfig { Dataset = "synthetic", Layers = [784, 32, 10], Rule = LearningRule.Vf };
+        // --probe-gradient-every 2: epochs 1 and 3 have no probe.
+        var history = History(epochs: 4, withValidation: false, anglePairs: 1)
+            .Select(m => m.Epoch % 2 == 0 ? m with { ProbeAnglesDegrees = [80.0 - m.Epoch, 40.0 - m.Epoch], ProbeJacobianAsymmetry = 0.6 } : m)
+            .ToList();
+
+        RunPlots.Write(run, config, history);
+
+        Assert.Equal(["gradient_angles.png", "learning_curves.png", "loss_curves.png", "weight_angles.png"], _directory.FileNames());
+        Assert.Equal(PngSignature, File.ReadAllBytes(_directory.File(RunPlots.GradientAngles))[..8]);
+        CopyForInspection();
+    }
+
+    [Fact]
     public void Describe_NamesDataSetLayersAndRule()
     {
         var config = new TrainingConfig { Dataset = "fashion-mnist", Layers = [784, 500, 10], Rule = LearningRule.Vf };
