@@ -326,10 +326,8 @@ internal sealed class AsyncStepper : IPhaseStepper
     /// <summary>Repeats the current Resting marker to one source (neighbours are mutual: a source is a target too).</summary>
     private void AnnounceRest(int source)
     {
-        int sourceId = _neighbours.Sources[source].Source.Id;
-        int target = Array.FindIndex(_neighbours.TargetSpecs, g => g.Id == sourceId);
-        if (target >= 0)
-            SendResting(target);
+        if (_targetOfSource[source] >= 0)
+            SendResting(_targetOfSource[source]);
     }
 
     /// <summary>The marker names the newest step of the target's own activity this group had received when it came

@@ -7,16 +7,8 @@ using Spectre.Console.Cli;
 
 namespace EqPropActors.Cli.Commands;
 
-public sealed class EvaluateSettings : CommandSettings
+public sealed class EvaluateSettings : SavedRunSettings
 {
-    [CommandArgument(0, "<RUN_DIR>")]
-    [Description("A run folder written by 'eqprop train --out'")]
-    public string Run { get; init; } = "";
-
-    [CommandOption("--checkpoint <WHICH>")]
-    [Description("last (checkpoint.npz, default), best (best.npz) or a path to an .npz file")]
-    public string Checkpoint { get; init; } = "last";
-
     [CommandOption("--T1 <STEPS>")]
     [Description("Free-phase steps for evaluation. Default: the run's T1")]
     public int? FreeSteps { get; init; }

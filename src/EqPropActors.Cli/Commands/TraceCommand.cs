@@ -8,16 +8,8 @@ using Spectre.Console.Cli;
 
 namespace EqPropActors.Cli.Commands;
 
-public sealed class TraceSettings : CommandSettings
+public sealed class TraceSettings : SavedRunSettings
 {
-    [CommandArgument(0, "<RUN_DIR>")]
-    [Description("A run folder written by 'eqprop train --out'")]
-    public string Run { get; init; } = "";
-
-    [CommandOption("--checkpoint <WHICH>")]
-    [Description("last (checkpoint.npz, default), best (best.npz) or a path to an .npz file")]
-    public string Checkpoint { get; init; } = "last";
-
     [CommandOption("--samples <K>")]
     [Description("Probe samples: the first K of the validation split, or of the test set when the run has none. Default: 8")]
     public int Samples { get; init; } = ProbeRelaxation.DefaultSamples;
