@@ -62,6 +62,10 @@ public sealed class GradCheckSettings : NetworkSettings
     [Description("Learning rate of every layer pair for --update continual (the other forms' estimates do not depend on it). Default: 0.01")]
     public float LearningRate { get; init; } = 0.01f;
 
+    [CommandOption("--lrs <RATES>")]
+    [Description("Learning rate per layer pair for --update continual, bottom first (e.g. a run's rates at its last epoch); replaces --lr")]
+    public string? PairLearningRates { get; init; }
+
     [CommandOption("--tolerance <R>")]
     [Description("Async schedule: a group rests once its step residual ‖Δs‖/dt is within R (sigma-delta sending then sends its final state) and the phase may end before T1/T2; 0: groups step the full budget and never rest. Sync engines always run T1/T2. Default: 0")]
     public float Tolerance { get; init; }
@@ -111,6 +115,7 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
             Update = ModelSettings.ParseChoice(settings.Update, "--update", ("two-phase", UpdateForm.TwoPhase), ("stdp", UpdateForm.Stdp), ("continual", UpdateForm.Continual)),
             LearningRate = settings.LearningRate > 0 && float.IsFinite(settings.LearningRate) ? settings.LearningRate
                 : throw new ConfigurationException($"--lr must be a positive number, got {settings.LearningRate}"),
+            PairLearningRates = settings.PairLearningRates is { } rates ? ParsePairRates(rates, layers.Length - 1) : null,
             Tolerance = settings.Tolerance >= 0 && float.IsFinite(settings.Tolerance) ? settings.Tolerance
                 : throw new ConfigurationException($"--tolerance must be a finite number at least 0, got {settings.Tolerance}"),
             BatchSize = settings.BatchSize,
@@ -149,6 +154,16 @@ public sealed class GradCheckCommand : Command<GradCheckSettings>
         if (rules.Contains(LearningRule.Ep) && GradientCheck.FirstUntiedFeedback(weights) is { } untied)
             throw new ConfigurationException($"--rules ep ties the feedback weights to the forward ones, but in --weights '{file}' {untied}; measure them with --rules vf");
         return weights;
+    }
+
+    private static float[] ParsePairRates(string text, int pairs)
+    {
+        var rates = ModelSettings.ParseRates(text);
+        if (rates.Length != pairs)
+            throw new ConfigurationException($"--lrs: {rates.Length} rate(s) given, expected one per layer pair ({pairs} for these layers)");
+        if (rates.Any(rate => !(rate >= 0) || !float.IsFinite(rate)))
+            throw new ConfigurationException($"--lrs: every rate must be a finite number at least 0, got {text}");
+        return rates;
     }
 
     private static double[] ParseAngles(string text) => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -40,7 +40,7 @@ public class ModelSettings : NetworkSettings
     public string? NudgedSteps { get; init; }
 
     [CommandOption("--beta <BETA>")]
-    [Description("Nudging strength β. Default: 0.5")]
+    [Description("Nudging strength β. Default: 0.5 (1 with --update continual)")]
     public float? Beta { get; init; }
 
     [CommandOption("--random-sign")]
@@ -48,8 +48,8 @@ public class ModelSettings : NetworkSettings
     public bool RandomSign { get; init; }
 
     [CommandOption("--third-phase")]
-    [Description("Centered estimate: a third phase at −β, update from (s^{+β} − s^{−β})/(2β) (Laborieux et al. 2021)")]
-    public bool ThirdPhase { get; init; }
+    [Description("Centered estimate: a third phase at −β, update from (s^{+β} − s^{−β})/(2β) (Laborieux et al. 2021). Default: on with --update continual (--third-phase false turns it off), off otherwise")]
+    public bool? ThirdPhase { get; init; }
 
     [CommandOption("--update <FORM>")]
     [Description("When synapses learn: two-phase (after the phases, from the free and nudged end states), stdp (each synapse sums ρ(pre)·Δpost/β over the nudged steps, applied at the end: the paper's Eq. 2) or continual (the same increment applied at every nudged step; Ernoult et al. 2020). stdp and continual: --rule vf. Default: two-phase")]
@@ -60,7 +60,7 @@ public class ModelSettings : NetworkSettings
     public float? Tolerance { get; init; }
 
     [CommandOption("--lrs <RATES>")]
-    [Description("Learning rate per layer pair, bottom first (one per weight layer), e.g. 0.1,0.05")]
+    [Description("Learning rate per layer pair, bottom first (one per weight layer), e.g. 0.1,0.05. Default per depth: 0.1,0.05 for one hidden layer (0.06,0.012 with --update continual)")]
     public string? LearningRates { get; init; }
 
     [CommandOption("--momentum <M>")]
@@ -103,7 +103,10 @@ public class ModelSettings : NetworkSettings
     {
         var layers = NetworkSpec.ParseLayers(Layers).ToArray();
         var rule = ParseChoice(Rule, "--rule", ("vf", LearningRule.Vf), ("ep", LearningRule.Ep));
+        var update = Update is null ? "two-phase" : ParseChoice(Update, "--update", ("two-phase", "two-phase"), ("stdp", "stdp"), ("continual", "continual"));
         var defaults = DepthDefaults.For(layers.Length - 2);
+        if (update == "continual")
+            defaults = defaults.ForContinual();
         var config = new TrainingConfig
         {
             Dataset = Dataset,
@@ -121,9 +124,9 @@ public class ModelSettings : NetworkSettings
             NudgedSteps = NudgedSteps is null ? defaults.NudgedSteps : ParsePhaseLength(NudgedSteps, "--T2"),
             Beta = Beta ?? defaults.Beta,
             RandomSign = RandomSign,
-            ThirdPhase = ThirdPhase,
+            ThirdPhase = ThirdPhase ?? defaults.Centered,
             Tolerance = Tolerance ?? 1e-3f,
-            Update = Update is null ? "two-phase" : ParseChoice(Update, "--update", ("two-phase", "two-phase"), ("stdp", "stdp"), ("continual", "continual")),
+            Update = update,
             LearningRates = LearningRates is null ? defaults.LearningRates(layers.Length - 1) : ParseRates(LearningRates),
             Momentum = Momentum ?? defaults.Momentum,
             Schedule = Schedule is null ? defaults.Schedule

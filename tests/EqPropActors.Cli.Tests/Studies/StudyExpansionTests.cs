@@ -84,7 +84,7 @@ public sealed class StudyExpansionTests
             spec.Conditions.Select(c => c.Name));
         Assert.Equal("base/beta=0.5,random-sign=false", spec.Baseline.Name);
         Assert.Equal(["--epochs", "1", "--beta", "0.1", "--random-sign"], spec.Conditions[3].ToArguments());
-        Assert.Equal(["--epochs", "1", "--beta", "0.5"], spec.Conditions[0].ToArguments());
+        Assert.Equal(["--epochs", "1", "--beta", "0.5", "--random-sign", "false"], spec.Conditions[0].ToArguments());
     }
 
     [Fact]

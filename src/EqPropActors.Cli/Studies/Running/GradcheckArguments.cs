@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EqPropActors.Core.Dynamics;
 using EqPropActors.Core.Training;
 
 namespace EqPropActors.Cli.Studies.Running;
@@ -8,7 +9,8 @@ namespace EqPropActors.Cli.Studies.Running;
 /// The <c>eqprop gradcheck</c> that measures what a finished run trains with (science.md, "Measure what trains"): at
 /// the run's final weights, with its rule, β, phase lengths, dynamics, engine and schedule, on
 /// <paramref name="repeats"/> minibatches of its batch size; the estimator it names as trained is the one-sided one
-/// unless the run used the centered third phase.
+/// unless the run used the centered third phase. A run that learns in time (--update stdp|continual) is measured in that
+/// form, a continual one at the rates of its last epoch.
 /// </summary>
 public static class GradcheckArguments
 {
@@ -36,6 +38,10 @@ public static class GradcheckArguments
             args.Add("--rho-prime");
         if (config.ThirdPhase)
             args.Add("--third-phase");
+        args.AddRange(["--update", config.Update]);
+        // The continual estimate depends on the rates: those of the run's last epoch, when the weights were final.
+        if (config.UpdateForm == UpdateForm.Continual)
+            args.AddRange(["--lrs", string.Join(',', config.LearningRates.Select(rate => (rate * config.LearningRateScale(config.Epochs)).ToString("R", c)))]);
         // The cluster engine computes exactly what the in-process actors do (bit for bit under sync); the check needs no workers.
         if (config.Engine != "batch")
         {
