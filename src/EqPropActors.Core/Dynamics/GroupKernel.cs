@@ -62,6 +62,9 @@ public static class GroupKernel
         }
     }
 
+    // Optimized from the first call: the quick first tier runs this loop over generic vector structs without inlining,
+    // and a one-epoch run would spend a noticeable part of its time there before the tiered JIT replaces it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeLogisticRates<T>(ReadOnlySpan<float> states, Span<float> rates, int rows, int stride, int size)
         where T : struct, ISixteenFloats<T>
     {
@@ -81,6 +84,9 @@ public static class GroupKernel
         }
     }
 
+    // Optimized from the first call: the quick first tier runs this loop over generic vector structs without inlining,
+    // and a one-epoch run would spend a noticeable part of its time there before the tiered JIT replaces it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Integrate<T>(in IntegrationStep step, ReadOnlySpan<float> drive, ReadOnlySpan<float> states, ReadOnlySpan<float> rates,
         Span<float> nextStates, ReadOnlySpan<float> targets, Span<float> stepSquaredNorms)
         where T : struct, ISixteenFloats<T>

@@ -81,7 +81,7 @@ public sealed class StudySpecParsingTests
             condition.Options);
         Assert.Equal(
             ["--dataset", "fashion-mnist", "--epochs", "5", "--beta", "0.01", "--tolerance", "0.0001", "--tau-spread", "25000000000",
-             "--send-threshold", "0", "--random-sign", "--lrs", "0.1,0.05", "--layers", "784,500,10"],
+             "--send-threshold", "0", "--random-sign", "--third-phase", "false", "--lrs", "0.1,0.05", "--layers", "784,500,10"],
             condition.ToArguments());
     }
 
