@@ -34,9 +34,7 @@ public sealed class EpochCurves
 
     /// <summary>Every k of a probe_angle_pair{k}_deg column with a value in some run. metrics.csv has these columns in
     /// every run since the probe exists, empty unless the run had --probe-gradient-every.</summary>
-    public IReadOnlyList<int> ProbeAnglePairs() => PairsOf("probe_angle_pair").Where(k => HasValues(ProbeAngleColumn(k))).ToArray();
-
-    public static string ProbeAngleColumn(int pair) => $"probe_angle_pair{pair}_deg";
+    public IReadOnlyList<int> ProbeAnglePairs() => PairsOf(ProbeColumns.AnglePrefix).Where(k => HasValues(ProbeColumns.Angle(k))).ToArray();
 
     private IEnumerable<int> PairsOf(string prefix) =>
         _runs.SelectMany(r => r.Metrics.ColumnNames)

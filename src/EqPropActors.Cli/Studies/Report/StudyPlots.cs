@@ -74,20 +74,18 @@ public static class StudyPlots
             string fileName = $"probe_angle_pair{pair}.png";
             CurveChart.SavePng(save(fileName), $"Gradient angle, layer pair {pair} — {context.DataDescription}\n{BandNote}, probed epochs only",
                 "angle between the trained update and the true gradient (degrees)", MetricUnit.Degrees,
-                CurvesOf(statistics, curves, EpochCurves.ProbeAngleColumn(pair)));
+                CurvesOf(statistics, curves, ProbeColumns.Angle(pair)));
             plots.Add(new ReportPlot($"gradient angle per probed epoch, layer pair {pair}", $"{Folder}/{fileName}"));
         }
-        if (curves.HasValues(JacobianAsymmetryColumn))
+        if (curves.HasValues(ProbeColumns.JacobianAsymmetry))
         {
-            string fileName = $"{JacobianAsymmetryColumn}.png";
+            string fileName = $"{ProbeColumns.JacobianAsymmetry}.png";
             CurveChart.SavePng(save(fileName), $"Jacobian asymmetry at the free fixed point — {context.DataDescription}\n{BandNote}, probed epochs only",
-                "‖J − Jᵀ‖ / ‖J‖", MetricUnit.Plain, CurvesOf(statistics, curves, JacobianAsymmetryColumn));
+                "‖J − Jᵀ‖ / ‖J‖", MetricUnit.Plain, CurvesOf(statistics, curves, ProbeColumns.JacobianAsymmetry));
             plots.Add(new ReportPlot("Jacobian asymmetry per probed epoch", $"{Folder}/{fileName}"));
         }
         return plots;
     }
-
-    private const string JacobianAsymmetryColumn = "probe_jacobian_asymmetry";
 
     /// <summary>"weight_angle_pair2_deg" → "weight angle pair2".</summary>
     public static string DisplayName(string metric) =>

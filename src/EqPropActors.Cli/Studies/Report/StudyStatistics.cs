@@ -67,7 +67,7 @@ public sealed class StudyStatistics
         var mainMetrics = new[] { "test_error", "val_error" }
             .Concat(table.MetricNames.Where(IsAngle))
             // The gradient probe's Jacobian asymmetry goes with its angles: it is where Theorem 1's gap comes from.
-            .Append(ProbeJacobianAsymmetry)
+            .Append(ProbeColumns.JacobianAsymmetry)
             .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(m)))
             // The steps a phase took are worth a table only where they differ (where a condition lets phases end when
             // settled); so are the async schedule's costs and imperfections: what accuracy costs in communication.
@@ -75,8 +75,6 @@ public sealed class StudyStatistics
             .ToArray();
         return new StudyStatistics(conditions, baseline, mainMetrics, rows);
     }
-
-    private const string ProbeJacobianAsymmetry = "probe_jacobian_asymmetry";
 
     private static readonly string[] MetricsShownWhereTheyDiffer =
         ["free_steps", "nudged_steps", "messages", "bytes", "staleness", "lost_messages", "fresh_residual", "stale_ended_phases"];

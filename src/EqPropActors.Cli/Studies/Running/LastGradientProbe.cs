@@ -9,13 +9,9 @@ namespace EqPropActors.Cli.Studies.Running;
 /// </summary>
 public static class LastGradientProbe
 {
-    public const string JacobianAsymmetryColumn = "probe_jacobian_asymmetry";
-
-    public static string AngleColumn(int pair) => string.Create(CultureInfo.InvariantCulture, $"probe_angle_pair{pair}_deg");
-
     /// <summary>The probe's columns of a network with <paramref name="pairs"/> layer pairs, in runs.csv's order.</summary>
     public static string[] Columns(int pairs) =>
-        [.. Enumerable.Range(1, pairs).Select(AngleColumn), JacobianAsymmetryColumn];
+        [.. Enumerable.Range(1, pairs).Select(Report.ProbeColumns.Angle), Report.ProbeColumns.JacobianAsymmetry];
 
     /// <summary>
     /// The cells of <see cref="Columns"/> from the last row of the metrics.csv at <paramref name="metricsPath"/> that has
