@@ -30,11 +30,17 @@ public sealed class EpochCurves
     }
 
     /// <summary>Every column named angle_pair{k}_deg in any run, by k.</summary>
-    public IReadOnlyList<int> AnglePairs() =>
+    public IReadOnlyList<int> AnglePairs() => PairsOf("angle_pair").ToArray();
+
+    /// <summary>Every k of a probe_angle_pair{k}_deg column with a value in some run. metrics.csv has these columns in
+    /// every run since the probe exists, empty unless the run had --probe-gradient-every.</summary>
+    public IReadOnlyList<int> ProbeAnglePairs() => PairsOf(ProbeColumns.AnglePrefix).Where(k => HasValues(ProbeColumns.Angle(k))).ToArray();
+
+    private IEnumerable<int> PairsOf(string prefix) =>
         _runs.SelectMany(r => r.Metrics.ColumnNames)
-            .Select(name => name.StartsWith("angle_pair", StringComparison.Ordinal) && name.EndsWith("_deg", StringComparison.Ordinal)
-                && int.TryParse(name["angle_pair".Length..^"_deg".Length], out int k) ? k : -1)
-            .Where(k => k >= 0).Distinct().Order().ToArray();
+            .Select(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith("_deg", StringComparison.Ordinal)
+                && int.TryParse(name[prefix.Length..^"_deg".Length], out int k) ? k : -1)
+            .Where(k => k >= 0).Distinct().Order();
 
     /// <summary>Whether any run has at least one value in the column.</summary>
     public bool HasValues(string column) => _runs.Any(r => r.Metrics.Column(column)?.Any(double.IsFinite) == true);

@@ -32,6 +32,7 @@ public static class ReportMarkdown
             AppendMetric(text, table, statistics, metric, plots.ByMetric.GetValueOrDefault(metric));
         AppendPlots(text, "Learning curves", plots.LearningCurves);
         AppendPlots(text, "Alignment of W_ff and W_fbᵀ", plots.Alignment);
+        AppendPlots(text, "Gradient angle during training (probe-gradient-every)", plots.GradientProbe);
         return text.ToString();
     }
 

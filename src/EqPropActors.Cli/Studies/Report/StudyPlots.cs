@@ -5,11 +5,16 @@ namespace EqPropActors.Cli.Studies.Report;
 /// <summary>A written plot: its caption and its path relative to the study folder (with '/', as Markdown links need).</summary>
 public sealed record ReportPlot(string Caption, string RelativePath);
 
-/// <summary>The plots of a report, by section.</summary>
-public sealed record ReportPlots(IReadOnlyDictionary<string, ReportPlot> ByMetric, IReadOnlyList<ReportPlot> LearningCurves, IReadOnlyList<ReportPlot> Alignment);
+/// <summary>The plots of a report, by section. <see cref="GradientProbe"/> is empty unless some run probed the gradient.</summary>
+public sealed record ReportPlots(
+    IReadOnlyDictionary<string, ReportPlot> ByMetric,
+    IReadOnlyList<ReportPlot> LearningCurves,
+    IReadOnlyList<ReportPlot> Alignment,
+    IReadOnlyList<ReportPlot> GradientProbe);
 
-/// <summary>Writes the study's PNG plots under plots/: each main metric by condition, the learning curves and the
-/// alignment of the forward and feedback weights per layer pair.</summary>
+/// <summary>Writes the study's PNG plots under plots/: each main metric by condition, the learning curves, the
+/// alignment of the forward and feedback weights per layer pair and, for runs with --probe-gradient-every, the angle
+/// between the trained update and the true gradient per layer pair and the Jacobian's asymmetry at the probed epochs.</summary>
 public static class StudyPlots
 {
     public const string Folder = "plots";
@@ -57,7 +62,29 @@ public static class StudyPlots
                 "angle between W_ff and W_fbᵀ (degrees)", MetricUnit.Degrees, CurvesOf(statistics, curves, $"angle_pair{pair}_deg"));
             alignment.Add(new ReportPlot($"angle per epoch, {name}", $"{Folder}/{fileName}"));
         }
-        return new ReportPlots(byMetric, learning, alignment);
+        return new ReportPlots(byMetric, learning, alignment, GradientProbePlots(context, statistics, curves, Save));
+    }
+
+    private static List<ReportPlot> GradientProbePlots(StudyReportContext context, StudyStatistics statistics, EpochCurves curves,
+        Func<string, string> save)
+    {
+        var plots = new List<ReportPlot>();
+        foreach (int pair in curves.ProbeAnglePairs())
+        {
+            string fileName = $"probe_angle_pair{pair}.png";
+            CurveChart.SavePng(save(fileName), $"Gradient angle, layer pair {pair} — {context.DataDescription}\n{BandNote}, probed epochs only",
+                "angle between the trained update and the true gradient (degrees)", MetricUnit.Degrees,
+                CurvesOf(statistics, curves, ProbeColumns.Angle(pair)));
+            plots.Add(new ReportPlot($"gradient angle per probed epoch, layer pair {pair}", $"{Folder}/{fileName}"));
+        }
+        if (curves.HasValues(ProbeColumns.JacobianAsymmetry))
+        {
+            string fileName = $"{ProbeColumns.JacobianAsymmetry}.png";
+            CurveChart.SavePng(save(fileName), $"Jacobian asymmetry at the free fixed point — {context.DataDescription}\n{BandNote}, probed epochs only",
+                "‖J − Jᵀ‖ / ‖J‖", MetricUnit.Plain, CurvesOf(statistics, curves, ProbeColumns.JacobianAsymmetry));
+            plots.Add(new ReportPlot("Jacobian asymmetry per probed epoch", $"{Folder}/{fileName}"));
+        }
+        return plots;
     }
 
     /// <summary>"weight_angle_pair2_deg" → "weight angle pair2".</summary>

@@ -6,7 +6,8 @@ namespace EqPropActors.Cli.Studies.Report;
 /// <summary>
 /// Turns a study folder into its report. The folder holds runs.csv (one row per condition and seed, see
 /// <see cref="StudyRunsTable"/>) and the run folders it points at (run_dir, relative to the folder; each with a
-/// metrics.csv, read by header name: epoch, train/test/val error and loss, angle_pair{k}_deg). Writes summary.csv
+/// metrics.csv, read by header name: epoch, train/test/val error and loss, angle_pair{k}_deg, the gradient probe's
+/// probe_angle_pair{k}_deg and probe_jacobian_asymmetry). Writes summary.csv
 /// (<see cref="SummaryCsv"/>), the plots under plots/ (<see cref="StudyPlots"/>) and report.md (<see cref="ReportMarkdown"/>).
 /// </summary>
 public static class StudyReport

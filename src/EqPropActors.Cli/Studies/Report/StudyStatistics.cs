@@ -28,7 +28,8 @@ public sealed class StudyStatistics
 
     public string Baseline { get; }
 
-    /// <summary>test_error, val_error and every angle metric that has at least one value, in that order.</summary>
+    /// <summary>test_error, val_error, every angle metric and the gradient probe's Jacobian asymmetry that have at least
+    /// one value, in that order, then the costs that differ between runs.</summary>
     public IReadOnlyList<string> MainMetrics { get; }
 
     /// <summary>Condition by condition, each with every metric of runs.csv in column order.</summary>
@@ -65,6 +66,8 @@ public sealed class StudyStatistics
         }
         var mainMetrics = new[] { "test_error", "val_error" }
             .Concat(table.MetricNames.Where(IsAngle))
+            // The gradient probe's Jacobian asymmetry goes with its angles: it is where Theorem 1's gap comes from.
+            .Append(ProbeColumns.JacobianAsymmetry)
             .Where(m => table.MetricNames.Contains(m) && table.Runs.Any(r => r.Status == StudyRunStatus.Completed && r.Metrics.ContainsKey(m)))
             // The steps a phase took are worth a table only where they differ (where a condition lets phases end when
             // settled); so are the async schedule's costs and imperfections: what accuracy costs in communication.

@@ -11,7 +11,8 @@ namespace EqPropActors.Cli.Studies.Running;
 /// the truth of the folders whenever it is written. Columns: condition, seed, the options that differ between
 /// conditions, status (completed, diverged, interrupted, failed, pending) and reason, the metrics, run_dir.
 /// Errors are fractions; angles in degrees (weight_angle_pairK: W_ff vs W_fbᵀ at the end; the gradient-check angles
-/// of pair K are means over the check's minibatches at the final weights).
+/// of pair K are means over the check's minibatches at the final weights). A study whose spec sets
+/// probe-gradient-every has the gradient probe's columns too, at each run's last probed epoch (<see cref="LastGradientProbe"/>).
 /// </summary>
 public static class RunsTable
 {
@@ -41,6 +42,8 @@ public static class RunsTable
         if (study.Spec.Gradcheck)
             foreach (var estimator in GradcheckEstimators)
                 header.AddRange(Enumerable.Range(1, pairs).Select(k => $"{estimator}_angle_pair{k}_deg"));
+        if (Probed(study.Spec))
+            header.AddRange(LastGradientProbe.Columns(pairs));
         header.AddRange(TrafficMetrics);
         header.Add("run_dir");
 
@@ -88,6 +91,9 @@ public static class RunsTable
                 }
         }
 
+        if (Probed(study.Spec))
+            cells.AddRange(LastGradientProbe.Cells(run.File(RunDirectory.MetricsFile), pairs));
+
         if (results is null)
             cells.AddRange(Enumerable.Repeat("", TrafficMetrics.Length - EpochMeans.Length)); // those come from metrics.csv, below
         else
@@ -121,6 +127,11 @@ public static class RunsTable
             ? values.Average().ToString("R", CultureInfo.InvariantCulture)
             : "").ToArray();
     }
+
+    /// <summary>Whether any condition probes the gradient during training: decided by the spec rather than by the runs
+    /// finished so far, so that runs.csv has the same columns from the study's first report to its last.</summary>
+    private static bool Probed(StudySpec spec) =>
+        spec.Conditions.Any(c => int.TryParse(c.Option("probe-gradient-every"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int every) && every > 0);
 
     private static int PairCount(StudyCondition condition) =>
         condition.Option("layers") is { } layers ? layers.Split(',').Length - 1 : 2; // eqprop train's default 784,500,10

@@ -5,9 +5,6 @@ namespace EqPropActors.Cli.Tests.Studies.Report;
 
 public sealed class StudyReportTests : IDisposable
 {
-    // Student's t quantiles from printed tables (the test does not ask MathNet).
-    private const double T975With3 = 3.1824463;
-    private const double T975With4 = 2.7764451;
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private readonly TemporaryDirectory _study = new();
@@ -28,7 +25,7 @@ public sealed class StudyReportTests : IDisposable
         foreach (var condition in SyntheticStudy.Conditions)
         {
             var seeds = CompletedSeeds(condition);
-            var expected = PlainSummary(seeds.Select(seed => SyntheticStudy.TestError(condition, seed)).ToArray());
+            var expected = PlainStatistics.Summary(seeds.Select(seed => SyntheticStudy.TestError(condition, seed)).ToArray());
             var row = summary[(condition, "test_error")];
             Assert.Equal(seeds.Length.ToString(CultureInfo.InvariantCulture), row["n"]);
             Assert.Equal(expected.Mean, Number(row["mean"]), precision: 12);
@@ -55,7 +52,7 @@ public sealed class StudyReportTests : IDisposable
     {
         var summary = ReadSummary();
         int[] paired = CompletedSeeds(SyntheticStudy.Worse); // the baseline has every seed
-        var expected = PlainSummary(paired
+        var expected = PlainStatistics.Summary(paired
             .Select(seed => SyntheticStudy.TestError(SyntheticStudy.Worse, seed) - SyntheticStudy.TestError(SyntheticStudy.Baseline, seed))
             .ToArray());
 
@@ -82,7 +79,7 @@ public sealed class StudyReportTests : IDisposable
     [Fact]
     public void Report_StatesTheDifferenceThatThePairedIntervalSupports()
     {
-        var d = PlainSummary(CompletedSeeds(SyntheticStudy.Worse)
+        var d = PlainStatistics.Summary(CompletedSeeds(SyntheticStudy.Worse)
             .Select(seed => SyntheticStudy.TestError(SyntheticStudy.Worse, seed) - SyntheticStudy.TestError(SyntheticStudy.Baseline, seed))
             .ToArray());
 
@@ -97,7 +94,7 @@ public sealed class StudyReportTests : IDisposable
     [Fact]
     public void Report_SaysNoDifferenceDetectedWhenThePairedIntervalContainsZero()
     {
-        var d = PlainSummary(SyntheticStudy.Seeds
+        var d = PlainStatistics.Summary(SyntheticStudy.Seeds
             .Select(seed => SyntheticStudy.TestError(SyntheticStudy.NoiseOnly, seed) - SyntheticStudy.TestError(SyntheticStudy.Baseline, seed))
             .ToArray());
 
@@ -134,7 +131,7 @@ public sealed class StudyReportTests : IDisposable
     [Fact]
     public void Report_TableShowsMeanStdAndIntervalInPercentWithTwoDecimals()
     {
-        var s = PlainSummary(SyntheticStudy.Seeds.Select(seed => SyntheticStudy.TestError(SyntheticStudy.Baseline, seed)).ToArray());
+        var s = PlainStatistics.Summary(SyntheticStudy.Seeds.Select(seed => SyntheticStudy.TestError(SyntheticStudy.Baseline, seed)).ToArray());
 
         string report = ReadReport();
 
@@ -175,26 +172,6 @@ public sealed class StudyReportTests : IDisposable
 
     private static int[] CompletedSeeds(string condition) =>
         SyntheticStudy.Seeds.Where(seed => condition != SyntheticStudy.Worse || seed != SyntheticStudy.DivergedSeed).ToArray();
-
-    /// <summary>Mean, sample std and t half-width, written out as a plain loop so that it is independent of the code under test.</summary>
-    private static (double Mean, double Std, double HalfWidth) PlainSummary(double[] values)
-    {
-        double sum = 0;
-        foreach (double value in values)
-            sum += value;
-        double mean = sum / values.Length;
-        double squares = 0;
-        foreach (double value in values)
-            squares += (value - mean) * (value - mean);
-        double std = Math.Sqrt(squares / (values.Length - 1));
-        double t = values.Length switch
-        {
-            4 => T975With3,
-            5 => T975With4,
-            _ => throw new ArgumentException("the synthetic study has 4 or 5 values per sample"),
-        };
-        return (mean, std, t * std / Math.Sqrt(values.Length));
-    }
 
     private static string Pp(double fraction) => (100 * fraction).ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture);
 
