@@ -118,7 +118,9 @@ public sealed class TraceEngineOverrideTests : IDisposable
     };
 
     [Theory]
-    [InlineData(new[] { "--engine", "cluster" }, "--engine: 'cluster' is not one of batch, actors")]
+    [InlineData(new[] { "--engine", "cluster" }, "--engine cluster needs --cluster-config <FILE>")]
+    [InlineData(new[] { "--engine", "whole" }, "--engine: 'whole' is not one of batch, actors, cluster")]
+    [InlineData(new[] { "--engine", "actors", "--cluster-config", "coordinator.conf" }, "--cluster-config is for --engine cluster, not --engine actors")]
     [InlineData(new[] { "--engine", "batch", "--schedule", "async" }, "--schedule async needs --engine actors")]
     [InlineData(new[] { "--engine", "actors", "--schedule", "later" }, "--schedule: 'later' is not one of sync, async")]
     [InlineData(new[] { "--engine", "actors", "--schedule", "async", "--delay", "-1" }, "--delay must be a non-negative time")]
