@@ -121,8 +121,9 @@ public sealed class ClusterTraceTests
             for (int i = 0; i < group.Clock.SentCount; i++)
                 sentAt[(group.Spec.Id, (int)sent[i * 3 + 1], (int)sent[i * 3 + 2])] = sent[i * 3];
         }
-        // Wall times recorded on two workers are on one clock: every activity arrived after it was sent (within the
-        // microseconds the translation between the processes' clocks may be off by).
+        // Wall times recorded on two workers are on one clock: every activity arrived after it was sent. A group records
+        // a send once it has handed the activity to all its targets, by which time a target on another core may have
+        // taken it in: a slack of 20 ms, which a wrong translation between the processes' clocks (seconds) far exceeds.
         foreach (var group in trace.Groups)
         {
             double[] received = archive[$"{group.Spec.Name}_received"].AsFloat64();
@@ -130,7 +131,7 @@ public sealed class ClusterTraceTests
             {
                 var (arrival, phase, source, step) = (received[i * 4], (int)received[i * 4 + 1], (int)received[i * 4 + 2], (int)received[i * 4 + 3]);
                 if (sentAt.TryGetValue((source, phase, step), out double departure))
-                    Assert.True(arrival >= departure - 1e-3, $"{group.Spec.Name} received step {step} of group {source} at {arrival:F6} s, before it was sent at {departure:F6} s");
+                    Assert.True(arrival >= departure - 0.02, $"{group.Spec.Name} received step {step} of group {source} at {arrival:F6} s, before it was sent at {departure:F6} s");
             }
         }
     }

@@ -22,9 +22,9 @@ public static class GroupTraceTransfer
         using (var w = new BinaryWriter(stream))
         {
             w.Write(FormatVersion);
-            // Taken together, as close in time as two readings can be: the bridge between the two processes' stopwatches.
-            w.Write(Stopwatch.GetTimestamp());
-            w.Write(DateTime.UtcNow.Ticks);
+            var (ticks, utcTicks) = ClockReading();
+            w.Write(ticks);
+            w.Write(utcTicks);
             w.Write(Stopwatch.Frequency);
             w.Write(trace.Spec.Id);
             w.Write(trace.Samples);
@@ -114,22 +114,41 @@ public static class GroupTraceTransfer
             throw new InvalidDataException($"the step record of group {group} is corrupt: {what}");
     }
 
+    /// <summary>
+    /// This process's stopwatch and UTC read together: the bridge between two processes' stopwatches. A thread
+    /// preempted between the two readings (likely on a busy machine) would shift every translated time by the pause,
+    /// so the tightest of a few readings bracketed by the stopwatch is kept, its stopwatch reading at the bracket's middle.
+    /// </summary>
+    private static (long Ticks, long UtcTicks) ClockReading()
+    {
+        (long Ticks, long UtcTicks) best = default;
+        long narrowest = long.MaxValue;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            long utc = DateTime.UtcNow.Ticks;
+            long after = Stopwatch.GetTimestamp();
+            if (after - before < narrowest)
+                (narrowest, best) = (after - before, (before + (after - before) / 2, utc));
+        }
+        return best;
+    }
+
     /// <summary>Moves the recorder's stopwatch ticks onto this process's: recorder tick → seconds from its reading →
     /// UTC → seconds from this process's UTC reading → this process's ticks. Differences are taken before converting,
     /// so no precision is lost to the size of the tick counts.</summary>
     private readonly record struct TickTranslation(long RemoteTicks, long RemoteUtcTicks, long RemoteFrequency)
     {
-        private readonly long _localTicks = Stopwatch.GetTimestamp();
-        private readonly long _localUtcTicks = DateTime.UtcNow.Ticks;
+        private readonly (long Ticks, long UtcTicks) _local = ClockReading();
 
         public long[] ToLocal(long[] remote)
         {
-            double offsetSeconds = (RemoteUtcTicks - _localUtcTicks) / (double)TimeSpan.TicksPerSecond;
+            double offsetSeconds = (RemoteUtcTicks - _local.UtcTicks) / (double)TimeSpan.TicksPerSecond;
             var local = new long[remote.Length];
             for (int i = 0; i < remote.Length; i++)
             {
                 double seconds = offsetSeconds + (remote[i] - RemoteTicks) / (double)RemoteFrequency;
-                local[i] = _localTicks + (long)Math.Round(seconds * Stopwatch.Frequency);
+                local[i] = _local.Ticks + (long)Math.Round(seconds * Stopwatch.Frequency);
             }
             return local;
         }
