@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Cli.Tracing;
+using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Tracing;
 
@@ -106,6 +108,35 @@ public sealed class TraceEngineOverrideTests : IDisposable
         Assert.Equal(RunFolder.PngSignature, File.ReadAllBytes(Path.Combine(output, TimelinePlot.File)).Take(8));
         foreach (var plot in new[] { TracePlots.NeuronStates, TracePlots.Residuals, TracePlots.OutputNudge })
             Assert.Equal(RunFolder.PngSignature, File.ReadAllBytes(Path.Combine(output, plot)).Take(8));
+    }
+
+    /// <summary>
+    /// A cluster run is traced where it ran, with the configuration file it was trained with: here no worker comes, and
+    /// the trace ends within the file's join-timeout naming it. Once that file is gone, the run is traced on the same
+    /// group actors in this process, with a note.
+    /// </summary>
+    [Fact]
+    public void AClusterRunIsTracedOnTheClusterWithItsOwnFile_OrInThisProcessOnceTheFileIsGone()
+    {
+        string run = TrainedRun();
+        string file = _directory.File("coordinator.conf");
+        File.WriteAllText(file, LocalWorkers.LoopbackCoordinatorConfig(LocalWorkers.FreePort(), expectedWorkers: 1) + "\neqprop.cluster.join-timeout = 3s");
+        // What config.json says of a run trained with --engine cluster --cluster-config FILE.
+        string configPath = Path.Combine(run, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        (config["engine"], config["cluster-config"]) = ("cluster", file);
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var waited = CliRunner.Run("trace", run, "--samples", "2", "--out", _directory.File("on-cluster"));
+        Assert.True(waited.ExitCode == ExitCodes.Failure, waited.ToString());
+        Assert.Contains("for 1 worker(s) to start, 0 joined", waited.Flat);
+        Assert.Contains(file, waited.Flat);
+        Assert.False(Directory.Exists(_directory.File("on-cluster")), "a trace that found no workers wrote its folder");
+
+        File.Delete(file);
+        var local = CliRunner.RunOk("trace", run, "--samples", "2", "--out", _directory.File("here"));
+        Assert.Contains("is gone; the trace relaxes with its group actors in this process", local.Flat);
+        Assert.Contains("actor engine, sync schedule", local.Flat);
     }
 
     /// <summary>The values as bit patterns, so that equal means bit for bit (and NaN equals NaN).</summary>
