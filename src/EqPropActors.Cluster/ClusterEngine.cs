@@ -45,8 +45,9 @@ public sealed class ClusterEngine : IEngine
     private readonly RunLinkKey _linkKey;
     private readonly GroupwiseTrace? _trace;
 
-    /// <param name="trace">Where the groups' records of their steps are gathered after each minibatch (every group it
-    /// holds records its steps where it runs), or null: nothing is recorded.</param>
+    /// <param name="trace">Where the groups' records of their steps are gathered after a minibatch (every group it holds
+    /// records its steps where it runs), or null: nothing is recorded. A trace holds one minibatch's relaxation, as
+    /// eqprop trace runs one.</param>
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
         Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null, GroupwiseTrace? trace = null)
     {
