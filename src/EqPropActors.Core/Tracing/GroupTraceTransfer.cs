@@ -65,10 +65,6 @@ public static class GroupTraceTransfer
         {
             throw new InvalidDataException($"the step record of group {trace.Spec.Name} ends early ({bytes.Length} bytes)");
         }
-        catch (InvalidDataException e) when (!e.Message.Contains(trace.Spec.Name, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"the step record of group {trace.Spec.Name} is corrupt: {e.Message}");
-        }
         if (r.BaseStream.Position != bytes.Length)
             throw new InvalidDataException($"the step record of group {trace.Spec.Name} has {bytes.Length - r.BaseStream.Position} bytes after its end");
     }
@@ -83,8 +79,8 @@ public static class GroupTraceTransfer
         int group = r.ReadInt32(), samples = r.ReadInt32();
         if (group != trace.Spec.Id)
             throw new InvalidDataException($"a step record of group id {group} was offered as that of {name} (id {trace.Spec.Id})");
-        int[] stepsPerPhase = ReadInts(r), phaseOfStep = ReadInts(r), clockOfStep = ReadInts(r);
-        float[] states = ReadFloats(r), rates = ReadFloats(r), residuals = ReadFloats(r);
+        int[] stepsPerPhase = ReadInts(r, name), phaseOfStep = ReadInts(r, name), clockOfStep = ReadInts(r, name);
+        float[] states = ReadFloats(r, name), rates = ReadFloats(r, name), residuals = ReadFloats(r, name);
         int steps = phaseOfStep.Length;
         Require(clockOfStep.Length == steps && stepsPerPhase.Sum() == steps && samples >= 0, name, "its steps per phase, phases and clocks disagree");
         Require(states.Length == steps * samples * trace.Units && rates.Length == states.Length && residuals.Length == steps * samples, name,
@@ -92,13 +88,13 @@ public static class GroupTraceTransfer
         GroupClockTrace? clock = null;
         if (r.ReadBoolean())
         {
-            int[] sources = ReadInts(r), clocks = ReadInts(r);
-            long[] stepTicks = ticks.ToLocal(ReadLongs(r));
-            int[] viewSteps = ReadInts(r);
-            long[] sentTicks = ticks.ToLocal(ReadLongs(r));
-            int[] sentSteps = ReadInts(r), sentPhases = ReadInts(r);
-            long[] receivedTicks = ticks.ToLocal(ReadLongs(r));
-            int[] receivedSources = ReadInts(r), receivedSteps = ReadInts(r), receivedPhases = ReadInts(r);
+            int[] sources = ReadInts(r, name), clocks = ReadInts(r, name);
+            long[] stepTicks = ticks.ToLocal(ReadLongs(r, name));
+            int[] viewSteps = ReadInts(r, name);
+            long[] sentTicks = ticks.ToLocal(ReadLongs(r, name));
+            int[] sentSteps = ReadInts(r, name), sentPhases = ReadInts(r, name);
+            long[] receivedTicks = ticks.ToLocal(ReadLongs(r, name));
+            int[] receivedSources = ReadInts(r, name), receivedSteps = ReadInts(r, name), receivedPhases = ReadInts(r, name);
             Require(clocks.Length == steps && stepTicks.Length == steps && viewSteps.Length == steps * sources.Length, name, "its clock does not match its steps");
             Require(sentSteps.Length == sentTicks.Length && sentPhases.Length == sentTicks.Length, name, "its sent messages disagree");
             Require(receivedSources.Length == receivedTicks.Length && receivedSteps.Length == receivedTicks.Length && receivedPhases.Length == receivedTicks.Length,
@@ -160,16 +156,15 @@ public static class GroupTraceTransfer
         w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
-    private static int[] ReadInts(BinaryReader r) => ReadArray<int>(r);
-    private static long[] ReadLongs(BinaryReader r) => ReadArray<long>(r);
-    private static float[] ReadFloats(BinaryReader r) => ReadArray<float>(r);
+    private static int[] ReadInts(BinaryReader r, string group) => ReadArray<int>(r, group);
+    private static long[] ReadLongs(BinaryReader r, string group) => ReadArray<long>(r, group);
+    private static float[] ReadFloats(BinaryReader r, string group) => ReadArray<float>(r, group);
 
-    private static T[] ReadArray<T>(BinaryReader r) where T : unmanaged
+    private static T[] ReadArray<T>(BinaryReader r, string group) where T : unmanaged
     {
         int length = r.ReadInt32();
         long remaining = r.BaseStream.Length - r.BaseStream.Position;
-        if (length < 0)
-            throw new InvalidDataException($"a step record announces {length} values");
+        Require(length >= 0, group, $"it announces an array of {length} values");
         if ((long)length * Marshal.SizeOf<T>() > remaining)
             throw new EndOfStreamException(); // reported with the group's name by Restore
         var values = new T[length];
