@@ -111,7 +111,8 @@ public sealed class ClusterEngine : IEngine
             return;
         int chunkBytes = MessageSizes.RecordChunkBytes(_placement.Values.Select(w => w.Description.MaximumFrameBytes).Append(OwnFrameBytes).Min());
         var gathered = StepRecordGathering.Gather(_trace, group => _hosts[_placement[group]], _generation - 1, chunkBytes, _settings.MessageTimeout);
-        _notice($"trace: gathered the step records of {gathered.Groups} group(s) from {_hosts.Count} node(s), {gathered.Bytes} bytes in {gathered.Chunks} chunk(s) of at most {chunkBytes} bytes");
+        int nodes = _trace.Groups.Select(g => _placement[g.Spec.Id]).Distinct().Count();
+        _notice($"trace: gathered the step records of {gathered.Groups} group(s) from {nodes} node(s), {gathered.Bytes} bytes in {gathered.Chunks} chunk(s) of at most {chunkBytes} bytes");
     }
 
     private long OwnFrameBytes => _node.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
