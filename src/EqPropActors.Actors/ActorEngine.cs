@@ -48,10 +48,11 @@ public sealed class ActorEngine : IEngine
     /// <paramref name="hostOf"/> names (a local host when null), which may be on other nodes of a cluster.
     /// <paramref name="linkEndpointOf"/>: the activity-link endpoint of a group's node ("" for none), handed to the
     /// groups with their neighbours' addresses; null when no node has one.
+    /// <paramref name="recordsSteps"/>: the groups that record their steps on their hosts (<see cref="GroupSetup.RecordSteps"/>).
     /// </summary>
     public ActorEngine(ActorSystem system, bool ownsSystem, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates,
         ScheduleSettings? schedule, TimeSpan? timeout, Func<GroupSpec, IActorRef>? hostOf, Func<IActorRef, string>? linkEndpointOf, int generation,
-        IGroupStepRecorder? localRecorder = null)
+        IGroupStepRecorder? localRecorder = null, Func<GroupSpec, bool>? recordsSteps = null)
     {
         Schedule = schedule ?? ScheduleSettings.Synchronous;
         Schedule.Validate();
@@ -71,7 +72,7 @@ public sealed class ActorEngine : IEngine
             _coordinator = system.ActorOf(PhaseCoordinator.Props(network, maxRows, learningRates, Schedule, _timeout), $"coordinator-{generation}");
             var groups = new NeighbourAddress?[network.Groups.Count];
             var created = network.FreeGroups.Select(spec => CreateGroup(hostOf(spec), new GroupSetup(NetworkDescription.Of(network), spec.Id, maxRows,
-                learningRates.ToArray(), Schedule, _coordinator, generation, StallTimeout: _timeout / 3))).ToArray();
+                learningRates.ToArray(), Schedule, _coordinator, generation, StallTimeout: _timeout / 3, RecordSteps: recordsSteps?.Invoke(spec) ?? false))).ToArray();
             foreach (var group in created)
                 groups[group.Group] = new NeighbourAddress(group.Actor, linkEndpointOf?.Invoke(group.Actor) ?? "");
             Ask<Done>(new AttachGroups(groups), "wiring the groups");

@@ -9,9 +9,11 @@ using ClusterSettings = EqPropActors.Cluster.Hosting.ClusterSettings;
 using EqPropActors.Cluster.Links;
 using EqPropActors.Cluster.Messages;
 using EqPropActors.Cluster.Serialization;
+using EqPropActors.Cluster.Tracing;
 using EqPropActors.Core;
 using EqPropActors.Core.Engines;
 using EqPropActors.Core.Network;
+using EqPropActors.Core.Tracing;
 
 namespace EqPropActors.Cluster;
 
@@ -22,6 +24,8 @@ namespace EqPropActors.Cluster;
 /// a lost worker are re-placed on the members left (or on one that joins), every group is restored from the last
 /// parameter snapshot, and the training minibatches since are replayed — with the synchronous schedule the run then
 /// ends exactly where an undisturbed run would.
+/// With a trace (eqprop trace), the traced groups record their steps on the nodes they run on, and every minibatch's
+/// records are gathered into the trace here once it has run.
 /// </summary>
 public sealed class ClusterEngine : IEngine
 {
@@ -34,14 +38,20 @@ public sealed class ClusterEngine : IEngine
     private readonly ReplayLog _log;
     private ActorEngine _deployment = null!;
     private IReadOnlyDictionary<int, Worker> _placement = new Dictionary<int, Worker>();
+    private IReadOnlyDictionary<Worker, IActorRef> _hosts = new Dictionary<Worker, IActorRef>();
     private int _generation;
     private ParameterSet? _weightsSinceRun;
     private readonly IActorRef _downer;  // the last export of the weights, while no training minibatch has run since
     private readonly RunLinkKey _linkKey;
+    private readonly GroupwiseTrace? _trace;
 
+    /// <param name="trace">Where the groups' records of their steps are gathered after a minibatch (every group it holds
+    /// records its steps where it runs), or null: nothing is recorded. A trace holds one minibatch's relaxation, as
+    /// eqprop trace runs one.</param>
     public ClusterEngine(ClusterNode node, NetworkSpec network, int maxRows, IReadOnlyList<float> learningRates, ScheduleSettings? schedule = null,
-        Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null)
+        Action<string>? notice = null, bool ownsNode = false, ClusterSettings? settings = null, GroupwiseTrace? trace = null)
     {
+        _trace = trace;
         _node = node;
         _settings = settings ?? node.Settings;
         _ownsNode = ownsNode;
@@ -79,7 +89,12 @@ public sealed class ClusterEngine : IEngine
     {
         var entry = new ReplayLog.Entry(batch, plan, dt, tolerance);
         var run = entry.Fresh();
-        var report = WithRecovery(() => _deployment.Run(run, plan, dt, tolerance), () => run = entry.Fresh());
+        var report = WithRecovery(() =>
+        {
+            var relaxed = _deployment.Run(run, plan, dt, tolerance);
+            GatherTrace(); // inside the recovery: a worker lost while its records come is replaced, and the minibatch run again
+            return relaxed;
+        }, () => run = entry.Fresh());
         ReplayLog.CopyParticles(run, batch);
         if (plan.Update != UpdateMode.None)
         {
@@ -89,6 +104,18 @@ public sealed class ClusterEngine : IEngine
         }
         return report;
     }
+
+    private void GatherTrace()
+    {
+        if (_trace is null)
+            return;
+        int chunkBytes = MessageSizes.RecordChunkBytes(_placement.Values.Select(w => w.Description.MaximumFrameBytes).Append(OwnFrameBytes).Min());
+        var gathered = StepRecordGathering.Gather(_trace, group => _hosts[_placement[group]], _generation - 1, chunkBytes, _settings.MessageTimeout);
+        int nodes = _trace.Groups.Select(g => _placement[g.Spec.Id]).Distinct().Count();
+        _notice($"trace: gathered the step records of {gathered.Groups} group(s) from {nodes} node(s), {gathered.Bytes} bytes in {gathered.Chunks} chunk(s) of at most {chunkBytes} bytes");
+    }
+
+    private long OwnFrameBytes => _node.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
 
     public void LoadParameters(ParameterSet weights, ParameterSet? velocity)
     {
@@ -178,11 +205,14 @@ public sealed class ClusterEngine : IEngine
         CheckFrames(workers);
         _placement = GroupPlacement.Assign(Network, workers.Count > 0 ? workers : [self], _settings);
         var hosts = _placement.Values.Distinct().ToDictionary(w => w, w => HostOf(w.Address));
+        _hosts = hosts;
         int generation = _generation;
         foreach (var host in hosts.Values)
             host.Tell(new Actors.Messages.RetireGroups(generation));
+        var traced = _trace?.Groups.Select(g => g.Spec.Id).ToHashSet();
         _deployment = new ActorEngine(_node.System, ownsSystem: false, Network, MaxRows, _learningRates, _schedule, _settings.MessageTimeout,
-            spec => hosts[_placement[spec.Id]], group => ActivityLinks.For(_node.System).EndpointOf(group.Path.Address), generation);
+            spec => hosts[_placement[spec.Id]], group => ActivityLinks.For(_node.System).EndpointOf(group.Path.Address), generation,
+            recordsSteps: traced is null ? null : spec => traced.Contains(spec.Id));
         _notice("placement: " + string.Join(", ", Placement.Select(p => $"{p.Key} → {p.Value}")));
         _generation = generation + 1;
     }
@@ -193,7 +223,7 @@ public sealed class ClusterEngine : IEngine
     private void CheckFrames(IReadOnlyList<Worker> workers)
     {
         var (bytes, what) = MessageSizes.Largest(Network, MaxRows);
-        long own = _node.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
+        long own = OwnFrameBytes;
         foreach (var (name, frame) in workers.Select(w => (w.Name, w.Description.MaximumFrameBytes)).Append((_node.Name + " (the coordinator)", own)))
             if (workers.Count > 0 && frame < bytes)
                 throw new ConfigurationException($"node {name} accepts frames of at most {frame} bytes, but this run sends {bytes} bytes at once ({what}): " +

@@ -8,6 +8,13 @@ public static class MessageSizes
 {
     private const long Overhead = 1024; // headers, manifests, actor paths
 
+    /// <summary>The largest chunk of a group's step record (eqprop trace) to send at once: well inside the smallest
+    /// frame of the nodes involved, and no larger than <see cref="MaxRecordChunkBytes"/>, so that one chunk never holds
+    /// the connection it shares with everything else for long.</summary>
+    public static int RecordChunkBytes(long smallestFrame) => (int)Math.Clamp(smallestFrame - Overhead, 1, MaxRecordChunkBytes);
+
+    public const int MaxRecordChunkBytes = 1 << 20;
+
     public static (long Bytes, string What) Largest(NetworkSpec network, int maxRows)
     {
         var candidates = new List<(long, string)>

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EqPropActors.Cli.Commands;
 using EqPropActors.Cli.Tracing;
+using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Checkpoints;
 using EqPropActors.Core.Tracing;
 
@@ -108,6 +110,35 @@ public sealed class TraceEngineOverrideTests : IDisposable
             Assert.Equal(RunFolder.PngSignature, File.ReadAllBytes(Path.Combine(output, plot)).Take(8));
     }
 
+    /// <summary>
+    /// A cluster run is traced where it ran, with the configuration file it was trained with: here no worker comes, and
+    /// the trace ends within the file's join-timeout naming it. Once that file is gone, the run is traced on the same
+    /// group actors in this process, with a note.
+    /// </summary>
+    [Fact]
+    public void AClusterRunIsTracedOnTheClusterWithItsOwnFile_OrInThisProcessOnceTheFileIsGone()
+    {
+        string run = TrainedRun();
+        string file = _directory.File("coordinator.conf");
+        File.WriteAllText(file, LocalWorkers.LoopbackCoordinatorConfig(LocalWorkers.FreePort(), expectedWorkers: 1) + "\neqprop.cluster.join-timeout = 3s");
+        // What config.json says of a run trained with --engine cluster --cluster-config FILE.
+        string configPath = Path.Combine(run, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        (config["engine"], config["cluster-config"]) = ("cluster", file);
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var waited = CliRunner.Run("trace", run, "--samples", "2", "--out", _directory.File("on-cluster"));
+        Assert.True(waited.ExitCode == ExitCodes.Failure, waited.ToString());
+        Assert.Contains("for 1 worker(s) to start, 0 joined", waited.Flat);
+        Assert.Contains(file, waited.Flat);
+        Assert.False(Directory.Exists(_directory.File("on-cluster")), "a trace that found no workers wrote its folder");
+
+        File.Delete(file);
+        var local = CliRunner.RunOk("trace", run, "--samples", "2", "--out", _directory.File("here"));
+        Assert.Contains("is gone; the trace relaxes with its group actors in this process", local.Flat);
+        Assert.Contains("actor engine, sync schedule", local.Flat);
+    }
+
     /// <summary>The values as bit patterns, so that equal means bit for bit (and NaN equals NaN).</summary>
     private static long[] Bits(NpyArray array) => array.DType switch
     {
@@ -118,7 +149,9 @@ public sealed class TraceEngineOverrideTests : IDisposable
     };
 
     [Theory]
-    [InlineData(new[] { "--engine", "cluster" }, "--engine: 'cluster' is not one of batch, actors")]
+    [InlineData(new[] { "--engine", "cluster" }, "--engine cluster needs --cluster-config <FILE>")]
+    [InlineData(new[] { "--engine", "whole" }, "--engine: 'whole' is not one of batch, actors, cluster")]
+    [InlineData(new[] { "--engine", "actors", "--cluster-config", "coordinator.conf" }, "--cluster-config is for --engine cluster, not --engine actors")]
     [InlineData(new[] { "--engine", "batch", "--schedule", "async" }, "--schedule async needs --engine actors")]
     [InlineData(new[] { "--engine", "actors", "--schedule", "later" }, "--schedule: 'later' is not one of sync, async")]
     [InlineData(new[] { "--engine", "actors", "--schedule", "async", "--delay", "-1" }, "--delay must be a non-negative time")]

@@ -20,6 +20,7 @@ public sealed class GroupHost : ReceiveActor
     private readonly INeighbourTransport _transport;
     private readonly IGroupStepRecorder? _recorder;
     private readonly Dictionary<IActorRef, int> _generationOf = [];
+    private readonly Dictionary<(int Group, int Generation), HostedStepRecord> _records = [];
     private long _created;
 
     /// <param name="transport">How the groups of this node reach their neighbours.</param>
@@ -35,8 +36,11 @@ public sealed class GroupHost : ReceiveActor
                 Context.Stop(child);
                 _generationOf.Remove(child);
             }
+            foreach (var key in _records.Keys.Where(k => k.Generation < retire.Generation).ToArray())
+                _records.Remove(key);
             Sender.Tell(new Done(-1));
         });
+        Receive<ReadStepRecord>(ReadRecord);
     }
 
     public static Props Props(string dispatcher, INeighbourTransport transport, IGroupStepRecorder? recorder = null) =>
@@ -52,14 +56,36 @@ public sealed class GroupHost : ReceiveActor
                 throw new ArgumentException($"group {setup.Group} is not a free group of the {network.Describe()} network");
             var spec = network.Groups[setup.Group];
             var group = new NeuronGroup(network, spec, setup.MaxRows, setup.LearningRates);
+            var recorder = _recorder;
+            if (setup.RecordSteps)
+                recorder = _records[(setup.Group, setup.Generation)] = new HostedStepRecord(spec);
             // Names never repeat: a stopped group's name stays taken until it has terminated.
-            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _transport, _dispatcher, setup.StallTimeout, _recorder), $"{spec.Name}-{++_created}");
+            var actor = Context.ActorOf(NeuronGroupActor.Props(group, setup.Coordinator, setup.Schedule, _transport, _dispatcher, setup.StallTimeout, recorder), $"{spec.Name}-{++_created}");
             _generationOf[actor] = setup.Generation;
             Sender.Tell(new GroupCreated(setup.Group, actor));
         }
         catch (Exception e) when (e is ArgumentException or InvalidActorNameException or Core.ConfigurationException)
         {
             Sender.Tell(new GroupFailed(setup.Group, $"host {Self.Path.Address} could not create group {setup.Group}: {e.Message}", Diverged: false));
+        }
+    }
+
+    private void ReadRecord(ReadStepRecord read)
+    {
+        if (!_records.TryGetValue((read.Group, read.Generation), out var record))
+        {
+            Sender.Tell(new GroupFailed(read.Group, $"host {Self.Path.Address} keeps no step record of group {read.Group} of deployment {read.Generation}: " +
+                "was it created with RecordSteps, and not retired since?", Diverged: false));
+            return;
+        }
+        try
+        {
+            var (bytes, chunks) = record.Chunk(read.Chunk, read.ChunkBytes);
+            Sender.Tell(new StepRecordChunk(read.Group, read.Chunk, chunks, bytes));
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            Sender.Tell(new GroupFailed(read.Group, $"host {Self.Path.Address}: {e.Message}", Diverged: false));
         }
     }
 }

@@ -4,6 +4,7 @@ using EqPropActors.Actors.Schedules;
 using EqPropActors.Cluster;
 using EqPropActors.Cluster.Hosting;
 using EqPropActors.Core.Engines;
+using EqPropActors.Core.Tracing;
 using EqPropActors.Core.Training;
 
 namespace EqPropActors.Cli.Commands;
@@ -26,12 +27,13 @@ public static class EngineFactory
     {
         "batch" => new BatchEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates, config.Threads),
         "actors" => new ActorEngine(config.CreateNetwork(), MaxRows(config), config.LearningRates, ScheduleOf(config)),
-        "cluster" => CreateCluster(config),
+        "cluster" => CreateCluster(config, MaxRows(config)),
         _ => throw new ConfigurationException($"--engine: '{config.Engine}' is not available; expected batch, actors or cluster"),
     };
 
     /// <summary>Starts this process as the coordinator node, waits for the workers and places the groups on them.</summary>
-    private static IEngine CreateCluster(TrainingConfig config)
+    /// <param name="trace">eqprop trace: the groups it holds record their steps on their workers, gathered into it here.</param>
+    public static ClusterEngine CreateCluster(TrainingConfig config, int maxRows, GroupwiseTrace? trace = null)
     {
         string file = config.ClusterConfig ?? throw new ConfigurationException("--engine cluster needs --cluster-config <FILE>");
         var node = ClusterNode.Start(ClusterNodeConfig.Load(file, NodeRole.Coordinator), file);
@@ -39,8 +41,8 @@ public static class EngineFactory
         {
             node.WaitUntilUp(node.Settings.JoinTimeout);
             Console.Error.WriteLine($"cluster: coordinator {node.Name} is up at {node.Cluster.SelfAddress}; waiting for {node.Settings.ExpectedWorkers} worker(s)");
-            return new ClusterEngine(node, config.CreateNetwork(), MaxRows(config), config.LearningRates, ScheduleOf(config),
-                notice: message => Console.Error.WriteLine($"cluster: {message}"), ownsNode: true);
+            return new ClusterEngine(node, config.CreateNetwork(), maxRows, config.LearningRates, ScheduleOf(config),
+                notice: message => Console.Error.WriteLine($"cluster: {message}"), ownsNode: true, trace: trace);
         }
         catch
         {

@@ -19,11 +19,16 @@ public sealed class TraceSettings : SavedRunSettings
     public string Groups { get; init; } = "all";
 
     [CommandOption("--engine <ENGINE>")]
-    [Description("Engine to relax on: batch, or actors (one actor per group, each recording its own steps). Default: the run's (a cluster run: actors, the same group actors in one process)")]
+    [Description("Engine to relax on: batch; actors (one actor per group in this process, each recording its own steps); or cluster (the group actors on the workers of --cluster-config, their records gathered here). " +
+        "Default: the run's; cluster when --cluster-config is given; a cluster run whose configuration file is gone: actors")]
     public string? Engine { get; init; }
 
+    [CommandOption("--cluster-config <FILE>")]
+    [Description("--engine cluster: this process's (the coordinator's) configuration, as for train; start the workers with eqprop node. Default for a cluster run: the file it was trained with")]
+    public string? ClusterConfig { get; init; }
+
     [CommandOption("--schedule <NAME>")]
-    [Description("--engine actors: sync (bit for bit the batch engine) or async (every group on its own clock; the trace adds clocks, views and messages, and timeline.png). Default: the run's")]
+    [Description("--engine actors or cluster: sync (bit for bit the batch engine) or async (every group on its own clock; the trace adds clocks, views and messages, and timeline.png). Default: the run's")]
     public string? ActorSchedule { get; init; }
 
     [CommandOption("--delay <TAU>")]
@@ -92,9 +97,9 @@ public sealed class TraceCommand : Command<TraceSettings>
         if (config.Engine == "batch" && run.ActorSchedule == "async")
             AnsiConsole.MarkupLineInterpolated(
                 $"[yellow]note:[/] the run used --engine {run.Engine} --schedule async; this trace relaxes with the batch engine, whose relaxation differs from the async schedule's (trace it with --engine actors --schedule async)");
-        else if (run.Engine == "cluster" && settings.Engine is null)
+        else if (TraceEngineChoice.FellBackToThisProcess(run, settings, config))
             AnsiConsole.MarkupLineInterpolated(
-                $"[yellow]note:[/] the run used --engine cluster; the trace relaxes with its group actors in this process (--engine actors --schedule {config.ActorSchedule})");
+                $"[yellow]note:[/] the run used --engine cluster, but its cluster configuration {run.ClusterConfig} is gone; the trace relaxes with its group actors in this process (--engine actors --schedule {config.ActorSchedule}); trace on the cluster with --cluster-config FILE");
         string phases = string.Join(", ", trace.Phases.Select(p => $"{p.Name} {p.Steps} steps"));
         AnsiConsole.MarkupLineInterpolated(
             $"{saved.CheckpointPath} ({saved.State.Position}), {TraceEngineChoice.Describe(config)}: {trace.Samples} {ProbeRelaxation.ProbeSetOf(data).Name} samples, {phases}, groups {string.Join(',', groups.Select(g => g.Name))}");

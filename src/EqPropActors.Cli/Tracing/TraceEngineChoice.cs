@@ -19,17 +19,25 @@ public static class TraceEngineChoice
 
     public static TrainingConfig Apply(TrainingConfig run, TraceSettings options)
     {
-        // A cluster run is traced on the in-process actor engine: the same group actors and schedules, without workers.
         string engine = options.Engine is { } given
-            ? ModelSettings.ParseChoice(given, "--engine", ("batch", "batch"), ("actors", "actors"))
-            : run.Engine == "cluster" ? "actors" : run.Engine;
+            ? ModelSettings.ParseChoice(given, "--engine", ("batch", "batch"), ("actors", "actors"), ("cluster", "cluster"))
+            : options.ClusterConfig is not null ? "cluster"
+            // A cluster run is traced where it ran, with the file it was trained with; if that file is gone, on the same
+            // group actors and schedules in this process (the command says so).
+            : run.Engine == "cluster" && !File.Exists(run.ClusterConfig) ? "actors"
+            : run.Engine;
+        if (options.ClusterConfig is not null && engine != "cluster")
+            throw new ConfigurationException($"--cluster-config is for --engine cluster, not --engine {engine}");
+        string? clusterConfig = engine != "cluster" ? null
+            : options.ClusterConfig is { } file ? Path.GetFullPath(file)
+            : run.ClusterConfig ?? throw new ConfigurationException("--engine cluster needs --cluster-config <FILE>: the coordinator's configuration (see cluster-config/README.md)");
         string schedule = options.ActorSchedule is { } named
             ? NetworkSettings.ScheduleName(named)
             : engine == "batch" ? "sync" : run.ActorSchedule; // the batch engine has one schedule; the run's async is noted by the command
         var config = run with
         {
             Engine = engine,
-            ClusterConfig = null,
+            ClusterConfig = clusterConfig,
             ActorSchedule = schedule,
             Delay = options.Delay ?? run.Delay,
             Jitter = options.Jitter ?? run.Jitter,
@@ -42,29 +50,49 @@ public static class TraceEngineChoice
             PhaseControl = options.PhaseControl is { } control ? NetworkSettings.PhaseControlName(control) : run.PhaseControl,
         };
         if (engine == "batch" && options.ActorSchedule == "async")
-            throw new ConfigurationException("--schedule async needs --engine actors: the batch engine steps every group together");
+            throw new ConfigurationException("--schedule async needs --engine actors or cluster: the batch engine steps every group together");
         config.Validate();
         // The schedule's own checks (delays, probabilities), with the message naming the option, before anything runs.
-        if (engine == "actors")
+        if (engine != "batch")
             EngineFactory.ScheduleOf(config).Validate();
         return config;
     }
 
-    /// <summary>The actor engine with every group recording into the trace, or null for the batch engine.</summary>
+    /// <summary>True when a cluster run is traced in this process because the file it was trained with is gone.</summary>
+    public static bool FellBackToThisProcess(TrainingConfig run, TraceSettings options, TrainingConfig traced) =>
+        run.Engine == "cluster" && options.Engine is null && traced.Engine == "actors";
+
+    /// <summary>The actor engine (in this process or on the cluster) with every traced group recording its steps into
+    /// the trace, or null for the batch engine.</summary>
     public static ProbeRelaxation.GroupwiseEngineFactory? GroupwiseEngineOf(TrainingConfig config) => config.Engine switch
     {
         "batch" => null,
         "actors" => (network, rows, trace) => new ActorEngine(network, rows, config.LearningRates, EngineFactory.ScheduleOf(config), Timeout, trace),
-        _ => throw new ConfigurationException($"--engine: a trace relaxes with batch or actors, not '{config.Engine}'"),
+        "cluster" => (_, rows, trace) => ClusterEngineFor(config, rows, trace),
+        _ => throw new ConfigurationException($"--engine: a trace relaxes with batch, actors or cluster, not '{config.Engine}'"),
     };
+
+    private static Core.Engines.IEngine ClusterEngineFor(TrainingConfig config, int rows, GroupwiseTrace trace)
+    {
+        try
+        {
+            return EngineFactory.CreateCluster(config, rows, trace);
+        }
+        catch (Actors.Coordination.EngineFailureException e)
+        {
+            // Most often the workers are not running: the cluster's message says what to start; a trace can also do without.
+            throw new Actors.Coordination.EngineFailureException($"{e.Message}. To trace without workers, in this process: --engine actors");
+        }
+    }
 
     /// <summary>The engine and the settings that shape its relaxation, for the console and trace.json.</summary>
     public static string Describe(TrainingConfig config)
     {
         if (config.Engine == "batch")
             return "batch engine";
+        string engine = config.Engine == "cluster" ? "cluster engine" : "actor engine";
         if (config.ActorSchedule == "sync")
-            return "actor engine, sync schedule";
+            return $"{engine}, sync schedule";
         // Only the settings that differ from an async schedule without delays, spreads or imperfections: the rest is noise.
         var settings = new List<string>();
         void Add(bool given, FormattableString text)
@@ -80,6 +108,6 @@ public static class TraceEngineChoice
         Add(config.DropProbability != 0, $"drop-prob {config.DropProbability:G4}");
         Add(config.NoiseStd != 0, $"noise-std {config.NoiseStd:G4}");
         Add(config.PhaseControl != "coordinator", $"phase-control {config.PhaseControl}");
-        return settings.Count == 0 ? "actor engine, async schedule (no delay, every step sent)" : $"actor engine, async schedule ({string.Join(", ", settings)})";
+        return settings.Count == 0 ? $"{engine}, async schedule (no delay, every step sent)" : $"{engine}, async schedule ({string.Join(", ", settings)})";
     }
 }

@@ -22,7 +22,7 @@ namespace EqPropActors.Cluster.Serialization;
 public sealed class EngineMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>Bumped whenever the encoding of any message changes; nodes compare it before they work together.</summary>
-    public const int ProtocolVersion = 13;
+    public const int ProtocolVersion = 14; // 14: GroupSetup.RecordSteps, ReadStepRecord and StepRecordChunk (eqprop trace on the cluster)
 
     public const int SerializerId = 4711;
 
@@ -59,6 +59,8 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         CreateGroup => "cgrp",
         GroupCreated => "gcre",
         RetireGroups => "retire",
+        ReadStepRecord => "rdrec",
+        StepRecordChunk => "recchk",
         DescribeHost => "dhost",
         HostDescription => "host",
         OpenLinks => "olink",
@@ -174,13 +176,19 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
                 w.Ints(setup.Network.LayerSizes); w.Int((int)setup.Network.Activation); w.Int((int)setup.Network.Form); w.Int(setup.Network.GroupsPerHiddenLayer);
                 w.Int(setup.Group); w.Int(setup.MaxRows); w.Floats(setup.LearningRates);
                 Schedule(w, setup.Schedule);
-                w.ActorRef(setup.Coordinator); w.Int(setup.Generation); w.Long(setup.StallTimeout.Ticks);
+                w.ActorRef(setup.Coordinator); w.Int(setup.Generation); w.Long(setup.StallTimeout.Ticks); w.Bool(setup.RecordSteps);
                 break;
             case GroupCreated m:
                 w.Int(m.Group); w.ActorRef(m.Actor);
                 break;
             case RetireGroups m:
                 w.Int(m.Generation);
+                break;
+            case ReadStepRecord m:
+                w.Int(m.Group); w.Int(m.Generation); w.Int(m.Chunk); w.Int(m.ChunkBytes);
+                break;
+            case StepRecordChunk m:
+                w.Int(m.Group); w.Int(m.Chunk); w.Int(m.Chunks); w.Bytes(m.Bytes);
                 break;
             case DescribeHost:
                 break;
@@ -252,6 +260,8 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
             "cgrp" => ReadCreateGroup(r),
             "gcre" => new GroupCreated(r.Int(), r.ActorRef(system) ?? throw new SerializationException("a GroupCreated without an actor")),
             "retire" => new RetireGroups(r.Int()),
+            "rdrec" => new ReadStepRecord(r.Int(), r.Int(), r.Int(), r.Int()),
+            "recchk" => new StepRecordChunk(r.Int(), r.Int(), r.Int(), r.Bytes()),
             "dhost" => DescribeHost.Instance,
             "host" => new HostDescription(r.String(), r.Long(), r.Int(), r.Int()),
             "olink" => new OpenLinks(new RunLinkKey(r.Bytes(), r.Bytes(), r.Int())),
@@ -340,7 +350,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         var (group, maxRows, rates) = (r.Int(), r.Int(), r.Floats());
         var schedule = ReadSchedule(r);
         var coordinator = r.ActorRef(system) ?? throw new SerializationException("a CreateGroup without a coordinator");
-        return new CreateGroup(new GroupSetup(network, group, maxRows, rates, schedule, coordinator, r.Int(), TimeSpan.FromTicks(r.Long())));
+        return new CreateGroup(new GroupSetup(network, group, maxRows, rates, schedule, coordinator, r.Int(), TimeSpan.FromTicks(r.Long()), r.Bool()));
     }
 
     private static void Schedule(WireWriter w, ScheduleSettings s)
@@ -387,6 +397,7 @@ public sealed class EngineMessageSerializer : SerializerWithStringManifest
         StartMinibatch m => (m.InputRates.Length + m.Targets.Length + (m.LayerStates?.Length ?? 0)) * sizeof(float),
         LoadParameters m => SliceBytes(m.Weights) + (m.Velocity is null ? 0 : SliceBytes(m.Velocity)),
         GroupParameters { Slice: { } slice } => SliceBytes(slice),
+        StepRecordChunk m => m.Bytes.Length,
         _ => 192,
     };
 

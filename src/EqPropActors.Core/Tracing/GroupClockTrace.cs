@@ -55,6 +55,29 @@ public sealed class GroupClockTrace
     public long FirstTick => Math.Min(_stepTicks.DefaultIfEmpty(long.MaxValue).Min(),
         Math.Min(_sentTicks.DefaultIfEmpty(long.MaxValue).Min(), _receivedTicks.DefaultIfEmpty(long.MaxValue).Min()));
 
+    /// <summary>The raw wall times (<see cref="Stopwatch"/> ticks of the recording process), for <see cref="GroupTraceTransfer"/>.</summary>
+    internal IReadOnlyList<long> StepTicks => _stepTicks;
+    internal IReadOnlyList<long> SentTicks => _sentTicks;
+    internal IReadOnlyList<long> ReceivedTicks => _receivedTicks;
+
+    /// <summary>A clock recorded by another process, its wall times already moved onto this process's ticks.</summary>
+    internal static GroupClockTrace Restore(int[] sourceIds, int[] clocks, long[] stepTicks, int[] viewSteps,
+        long[] sentTicks, int[] sentSteps, int[] sentPhases, long[] receivedTicks, int[] receivedSources, int[] receivedSteps, int[] receivedPhases)
+    {
+        var clock = new GroupClockTrace { SourceIds = sourceIds };
+        clock._clocks.AddRange(clocks);
+        clock._stepTicks.AddRange(stepTicks);
+        clock._viewSteps.AddRange(viewSteps);
+        clock._sentTicks.AddRange(sentTicks);
+        clock._sentSteps.AddRange(sentSteps);
+        clock._sentPhases.AddRange(sentPhases);
+        clock._receivedTicks.AddRange(receivedTicks);
+        clock._receivedSources.AddRange(receivedSources);
+        clock._receivedSteps.AddRange(receivedSteps);
+        clock._receivedPhases.AddRange(receivedPhases);
+        return clock;
+    }
+
     internal void StepTaken(int clock, ReadOnlySpan<int> viewSteps, ReadOnlySpan<int> sourceIds)
     {
         if (SourceIds.Count == 0)

@@ -53,6 +53,25 @@ public sealed class GroupTrace
     /// <summary>The async schedule's record of the group's clock, views and messages; null for the batch engine and the sync schedule.</summary>
     public GroupClockTrace? Clock { get; internal set; }
 
+    /// <summary>Replaces everything recorded by what another process recorded for this group (<see cref="GroupTraceTransfer"/>).</summary>
+    internal void Restore(int samples, int[] stepsPerPhase, int[] phaseOfStep, int[] clockOfStep, float[] states, float[] rates, float[] residuals,
+        GroupClockTrace? clock)
+    {
+        (Samples, Clock) = (samples, clock);
+        Replace(_stepsPerPhase, stepsPerPhase);
+        Replace(_phaseOfStep, phaseOfStep);
+        Replace(_clockOfStep, clockOfStep);
+        Replace(_states, states);
+        Replace(_rates, rates);
+        Replace(_residuals, residuals);
+    }
+
+    private static void Replace<T>(List<T> list, T[] values)
+    {
+        list.Clear();
+        list.AddRange(values);
+    }
+
     public float StateAt(int step, int sample, int unit) => _states[(step * Samples + sample) * Units + unit];
 
     public float ResidualAt(int step, int sample) => _residuals[step * Samples + sample];

@@ -10,8 +10,9 @@ namespace EqPropActors.Core.Tracing;
 /// <summary>
 /// Relaxes one probe minibatch (the first K samples of the validation split, or of the test set when the run has
 /// none) through the run's phases (free, nudged, and −β with --third-phase) with the run's network and step settings,
-/// on an engine of its own with a recorder attached (the batch engine, or the actor engine's groups each recording its own). Nothing is learned, and the engine that trains is never
-/// touched, so tracing cannot change a run.
+/// on an engine of its own with a recorder attached (the batch engine, or the actor engine's groups each recording its
+/// own, in this process or on cluster workers whose records the cluster engine gathers into the trace). Nothing is
+/// learned, and the engine that trains is never touched, so tracing cannot change a run.
 /// </summary>
 public static class ProbeRelaxation
 {
@@ -21,7 +22,7 @@ public static class ProbeRelaxation
     public static (Dataset Set, string Name) ProbeSetOf(DataSplit data) =>
         data.Validation is { } validation ? (validation, "validation") : (data.Test, "test");
 
-    /// <summary>Builds an engine whose groups record each its own steps into the given trace (the actor engine),
+    /// <summary>Builds an engine whose groups record each its own steps into the given trace (the actor or cluster engine),
     /// for a network and a number of minibatch rows; the relaxation then runs on it instead of the batch engine.</summary>
     public delegate IEngine GroupwiseEngineFactory(NetworkSpec network, int rows, GroupwiseTrace trace);
 
